@@ -1,0 +1,131 @@
+// The parsed form of one nix-diff run: the tree of compared derivation pairs
+// and, per pair, the raw differences nix-diff printed for it. Produced by
+// src/parse (from text or from `nix-diff --json`), consumed by src/analyse.
+// Nothing here judges what is cascade and what is cause; that is analysis.
+
+/** A value seen in the input together with the 1-based line it came from. */
+export interface Located {
+  text: string;
+  line: number;
+}
+
+/** One `- x` / `+ x` list as nix-diff prints it under a section heading. */
+export interface OldNew {
+  old: Located[];
+  new: Located[];
+}
+
+/**
+ * A rendered text diff (an environment value or a source file's content),
+ * kept as printed (colour already turned into `←old←` / `→new→` markers) so
+ * that analysis can rebuild the old and new values.
+ */
+export interface RenderedText {
+  text: string;
+  firstLine: number;
+  lastLine: number;
+  /** The value was longer than we keep; `text` holds its beginning. */
+  cut: boolean;
+}
+
+export type Finding =
+  | { kind: "outputSet"; line: number; items: OldNew }
+  | { kind: "hashAlgorithm"; line: number; output: string; items: OldNew }
+  | { kind: "platform"; line: number; items: OldNew }
+  | { kind: "builder"; line: number; items: OldNew }
+  | { kind: "arguments"; line: number; args: { op: " " | "-" | "+"; text: string; line: number }[] }
+  | { kind: "sourceNameSet"; line: number; items: OldNew }
+  | { kind: "sourceContent"; line: number; name: string; diff: RenderedText | null }
+  | { kind: "sourcePaths"; line: number; name: string; items: OldNew }
+  /** nix-diff < 1.0.11: sources compared only as a set of paths. */
+  | { kind: "sourceSet"; line: number; items: OldNew }
+  | { kind: "inputNameSet"; line: number; items: OldNew }
+  | { kind: "inputGroup"; line: number; name: string; items: OldNew }
+  | { kind: "envEntry"; line: number; key: string; side: "old" | "new" | "both"; value: RenderedText };
+
+export type FindingKind = Finding["kind"];
+
+export type PairStatus =
+  /** Compared in full here: path lines followed by its differences. */
+  | "expanded"
+  /** `Skipping because only derivations that have already been compared … are below`. */
+  | "onlyAlreadyComparedBelow"
+  /** `The derivation names do not match`: nix-diff did not look inside. */
+  | "namesDiffer"
+  /** `The requested outputs do not match`: nix-diff did not look inside. */
+  | "outputsDiffer";
+
+/** A mention of an input that nix-diff had already compared elsewhere. */
+export interface AlreadyComparedRef {
+  name: string;
+  line: number;
+  /** `grouped` (1.0.21 list) or `single` (`These two derivations have already been compared`). */
+  form: "grouped" | "single";
+}
+
+/** One compared (old, new) derivation pair as printed in the tree. */
+export interface DrvPair {
+  id: number;
+  /** Store path name without hash and `.drv` (`systemd-257.9`); `?` when unknown. */
+  name: string;
+  oldPath: string | null;
+  newPath: string | null;
+  oldOutputs: string | null;
+  newOutputs: string | null;
+  parent: number | null;
+  depth: number;
+  /** Line of the heading that introduced it (or its first path line). */
+  firstLine: number;
+  /** Last line of its expansion, children included. */
+  lastLine: number;
+  status: PairStatus;
+  /** Not printed as such: an ancestor inferred for a fragment that starts deep in a tree. */
+  inferred: boolean;
+  /** Child pairs expanded below it, in order. */
+  children: number[];
+  alreadyCompared: AlreadyComparedRef[];
+  findings: Finding[];
+  /** Line of `Skipping environment comparison`, if printed. */
+  envSkippedLine: number | null;
+  /** Line of `The environments do not match:`, if printed. */
+  envShownLine: number | null;
+}
+
+export interface UnrecognizedLine {
+  line: number;
+  text: string;
+}
+
+export interface InputStats {
+  lines: number;
+  blank: number;
+  unrecognized: number;
+  /** The first unrecognised lines, for `--show-unrecognized` (capped). */
+  unrecognizedSample: UnrecognizedLine[];
+  truncated: boolean;
+  truncatedReason: string | null;
+  /** Which nix-diff wording was seen (`1.0.21`, `1.0.11-1.0.20`, `<1.0.11`, or `unknown`). */
+  wording: string;
+  coloured: boolean;
+  /** The input started inside a tree (no top-level path lines). */
+  fragment: boolean;
+  /** More than one top-level comparison was found (outputs concatenated). */
+  documents: number;
+  /** Lines whose bytes were not valid UTF-8. */
+  invalidUtf8: number;
+  /** Values longer than the per-value cap. */
+  valuesCut: number;
+  /** Input came from `nix-diff --json`. */
+  json: boolean;
+  /** Lines we read through after removing paste decoration (quotes, bullets, …). */
+  pasteRepairs: number;
+}
+
+export interface ParsedDiff {
+  pairs: DrvPair[];
+  /** Ids of pairs printed at the top of a document (normally exactly one). */
+  roots: number[];
+  /** Directory of the store, taken from the first path line (`/nix/store`). */
+  storeDir: string;
+  stats: InputStats;
+}

@@ -1,0 +1,586 @@
+// A synchronous, line-at-a-time parser for nix-diff's human-readable output:
+// `push(line)` for each line, `end()` for the tree. Streams only feed it.
+//
+// nix-diff prints a tree: a pair at indentation N has its headings (`• …`) at
+// N, their lists at N+4, and each descended input's pair at N+2. Long values
+// are `''` blocks whose lines sit at N+4 and whose closing `''` sits at N. The
+// parser keeps a stack of open pairs and places each line by its column and
+// the section it is in; a line it cannot place is counted, never thrown on.
+
+import type { AlreadyComparedRef, DrvPair, Finding, InputStats, OldNew, ParsedDiff, RenderedText } from "../model.js";
+import { SgrDecoder } from "./ansi.js";
+import { classify, isHeading, type LineType } from "./lineTypes.js";
+
+export interface ParserOptions {
+  /** Longest value (env value, source diff) kept, in characters; the rest is dropped and flagged. */
+  maxValueChars?: number;
+  /** How many unrecognised lines to keep for `--show-unrecognized`. */
+  maxUnrecognizedSample?: number;
+}
+
+type ListFinding = Extract<Finding, { items: OldNew }>;
+type EnvEntry = Extract<Finding, { kind: "envEntry" }>;
+
+type Section =
+  | { kind: "list"; finding: ListFinding; contentIndent: number }
+  | { kind: "arguments"; finding: Extract<Finding, { kind: "arguments" }>; contentIndent: number }
+  | { kind: "alreadyComparedGroup"; contentIndent: number }
+  | { kind: "sourceContent"; finding: Extract<Finding, { kind: "sourceContent" }>; contentIndent: number }
+  | { kind: "hashOutput"; output: string }
+  | {
+      kind: "env";
+      contentIndent: number;
+      last: EnvEntry | null;
+      /** Keys come sorted within each group (old-only, new-only, both): a key out of order is a continuation. */
+      group: number;
+      lastKey: string;
+      lastWasBlock: boolean;
+    };
+
+interface Frame {
+  /** null while only `The input derivation named x differs` has been seen. */
+  pair: DrvPair | null;
+  pendingName: string;
+  pendingLine: number;
+  parent: DrvPair | null;
+  indent: number;
+  section: Section | null;
+}
+
+interface Block {
+  target: RenderedText;
+  started: boolean;
+  closeIndent: number;
+  contentIndent: number;
+}
+
+const DEFAULT_MAX_VALUE = 64 * 1024;
+const ENV_LINE = /^(?:([-+]) )?([^=\s][^=]*)=(.*)$/;
+
+function leadingSpaces(s: string): number {
+  let i = 0;
+  while (i < s.length && s.charCodeAt(i) === 0x20) i++;
+  return i;
+}
+
+export class DiffParser {
+  private readonly pairs: DrvPair[] = [];
+  private readonly roots: number[] = [];
+  private stack: Frame[] = [];
+  private block: Block | null = null;
+  private lineNo = 0;
+  private readonly decoder = new SgrDecoder();
+  /** A first line at column 0 whose real column we learn from the next line (forum pastes). */
+  private held: { line: string; n: number } | null = null;
+  private seenStructure = false;
+  private storeDir = "/nix/store";
+  private readonly maxValue: number;
+  private readonly maxSample: number;
+  private wordings = new Set<string>();
+  readonly stats: InputStats = {
+    lines: 0,
+    blank: 0,
+    unrecognized: 0,
+    unrecognizedSample: [],
+    truncated: false,
+    truncatedReason: null,
+    wording: "unknown",
+    coloured: false,
+    fragment: false,
+    documents: 0,
+    invalidUtf8: 0,
+    valuesCut: 0,
+    json: false,
+    pasteRepairs: 0,
+  };
+
+  constructor(options: ParserOptions = {}) {
+    this.maxValue = options.maxValueChars ?? DEFAULT_MAX_VALUE;
+    this.maxSample = options.maxUnrecognizedSample ?? 200;
+  }
+
+  /** Feed one line (without its newline). */
+  push(rawLine: string): void {
+    const n = ++this.lineNo;
+    this.stats.lines = n;
+    let line = rawLine.endsWith("\r") ? rawLine.slice(0, -1) : rawLine;
+    line = this.decoder.decode(line);
+    if (this.held) {
+      if (line.trim() === "") {
+        this.stats.blank++;
+        return;
+      }
+      const held = this.held;
+      this.held = null;
+      this.process(held.line, held.n, this.guessFirstIndent(held.line, line));
+      this.process(line, n);
+      return;
+    }
+    if (!this.seenStructure && this.stack.length === 0 && !this.block) {
+      const body = line.trimStart();
+      if (body.startsWith("• ") && leadingSpaces(line) === 0 && isHeading(classify(body))) {
+        this.held = { line, n };
+        return;
+      }
+    }
+    this.process(line, n);
+  }
+
+  /** Mark the input as having been cut short (by the reader, e.g. a byte cap). */
+  markTruncated(reason: string): void {
+    if (!this.stats.truncated) {
+      this.stats.truncated = true;
+      this.stats.truncatedReason = reason;
+    }
+  }
+
+  /** Count a line that the reader itself could not decode cleanly. */
+  countInvalidUtf8(): void {
+    this.stats.invalidUtf8++;
+  }
+
+  end(): ParsedDiff {
+    if (this.held) {
+      const held = this.held;
+      this.held = null;
+      this.process(held.line, held.n);
+    }
+    const last = this.lineNo;
+    if (this.block) {
+      this.block.target.lastLine = last;
+      this.markTruncated(`the input ends inside a '' block that opened at line ${this.block.target.firstLine}`);
+      this.block = null;
+    }
+    const top = this.stack[this.stack.length - 1];
+    if (top) {
+      if (!top.pair) this.markTruncated(`the input ends right after \`The input derivation named ${top.pendingName} differs\` (line ${top.pendingLine})`);
+      else if (top.section && this.sectionIsEmpty(top.section)) this.markTruncated(`the input ends right after a heading (line ${last})`);
+    }
+    for (const f of this.stack) {
+      const p = f.pair;
+      if (p && p.children.length > 0 && p.envSkippedLine === null && p.envShownLine === null) {
+        this.markTruncated(`the input ends before \`${p.name}\` (line ${p.firstLine}) was finished`);
+        break;
+      }
+    }
+    this.closeFramesAbove(-1, last);
+    this.stats.wording = this.wordings.has("1.0.21")
+      ? "1.0.21"
+      : this.wordings.has("<1.0.11")
+        ? "<1.0.11"
+        : this.wordings.has("1.0.11-1.0.20")
+          ? "1.0.11-1.0.20"
+          : "unknown";
+    this.stats.coloured = this.decoder.sawColour;
+    for (const p of this.pairs) p.depth = p.parent === null ? 0 : (this.pairs[p.parent]?.depth ?? 0) + 1;
+    return { pairs: this.pairs, roots: this.roots, storeDir: this.storeDir, stats: this.stats };
+  }
+
+  // ---------------------------------------------------------------- lines
+
+  private process(line: string, n: number, indentOverride?: number): void {
+    if (this.block && this.takeBlockLine(line, n)) return;
+    const lead = leadingSpaces(line);
+    const indent = indentOverride ?? lead;
+    const body = line.slice(lead);
+    if (body.trim() === "") {
+      this.stats.blank++;
+      const sec = this.top()?.section;
+      if (sec?.kind === "env" && sec.last && !sec.lastWasBlock) this.appendValue(sec.last.value, "\n", n);
+      return;
+    }
+    const t = classify(body);
+    const top = this.top();
+    if (top?.section && this.takeSectionLine(top, top.section, indent, t, body, line, n)) return;
+    if (t.type === "path") return this.onPath(t, indent, n);
+    if (isHeading(t)) return this.onHeading(t, indent, n);
+    this.unrecognized(n, line);
+  }
+
+  /** Inside a `''` block every line is value text until the closing quotes at the pair's column. */
+  private takeBlockLine(line: string, n: number): boolean {
+    const b = this.block!;
+    const lead = leadingSpaces(line);
+    const rest = line.slice(lead);
+    if (lead === b.closeIndent && /^''\s*$/.test(rest)) {
+      b.target.lastLine = n;
+      this.block = null;
+      return true;
+    }
+    if (rest.length > 0 && lead < b.contentIndent) {
+      // Value lines always sit at N+4 or deeper; a shallower line means the block was cut off.
+      b.target.cut = true;
+      this.block = null;
+      return false;
+    }
+    this.appendValue(b.target, (b.started ? "\n" : "") + line.slice(Math.min(lead, b.contentIndent)), n);
+    b.started = true;
+    return true;
+  }
+
+  private takeSectionLine(frame: Frame, sec: Section, indent: number, t: LineType, body: string, line: string, n: number): boolean {
+    switch (sec.kind) {
+      case "list":
+        if (indent !== sec.contentIndent) return false;
+        if (t.type === "path") {
+          const item = { text: `${t.path}:{${t.outputs}}`, line: n };
+          (t.sign === "-" ? sec.finding.items.old : sec.finding.items.new).push(item);
+          return true;
+        }
+        if (t.type === "minus" || t.type === "plus") {
+          (t.type === "minus" ? sec.finding.items.old : sec.finding.items.new).push({ text: t.text, line: n });
+          return true;
+        }
+        return false;
+      case "arguments":
+        if (indent !== sec.contentIndent) return false;
+        if (body.startsWith("• ")) sec.finding.args.push({ op: " ", text: body.slice(2), line: n });
+        else if (t.type === "minus") sec.finding.args.push({ op: "-", text: t.text, line: n });
+        else if (t.type === "plus") sec.finding.args.push({ op: "+", text: t.text, line: n });
+        else if (t.type === "path") sec.finding.args.push({ op: t.sign, text: body.slice(2), line: n });
+        else return false;
+        return true;
+      case "alreadyComparedGroup":
+        if (indent !== sec.contentIndent || t.type !== "text") return false;
+        this.addRef(frame.pair, { name: body.trimEnd(), line: n, form: "grouped" });
+        return true;
+      case "sourceContent": {
+        if (indent !== sec.contentIndent) return false;
+        const diff: RenderedText = { text: "", firstLine: n, lastLine: 0, cut: false };
+        sec.finding.diff = diff;
+        frame.section = null;
+        if (t.type === "quotes") {
+          this.block = { target: diff, started: false, closeIndent: frame.indent, contentIndent: sec.contentIndent };
+        } else {
+          this.appendValue(diff, body, n);
+          diff.lastLine = n;
+        }
+        return true;
+      }
+      case "hashOutput":
+        return false;
+      case "env":
+        return this.takeEnvLine(frame, sec, indent, t, body, line, n);
+    }
+  }
+
+  private takeEnvLine(
+    frame: Frame,
+    sec: Extract<Section, { kind: "env" }>,
+    indent: number,
+    t: LineType,
+    body: string,
+    line: string,
+    n: number,
+  ): boolean {
+    // A heading at the column of an open pair ends the environment list.
+    if (isHeading(t) && indent <= frame.indent && this.frameIndexAt(indent) >= 0) return false;
+    if (indent === sec.contentIndent) {
+      const m = ENV_LINE.exec(body);
+      if (m) {
+        const sign = m[1];
+        const key = m[2] ?? "";
+        const group = sign === "-" ? 0 : sign === "+" ? 1 : 2;
+        const inOrder = group > sec.group || (group === sec.group && key > sec.lastKey) || sec.last === null;
+        if (inOrder) {
+          const value = m[3] ?? "";
+          const side = sign === "-" ? "old" : sign === "+" ? "new" : "both";
+          const rendered: RenderedText = { text: "", firstLine: n, lastLine: n, cut: false };
+          const entry: EnvEntry = { kind: "envEntry", line: n, key, side, value: rendered };
+          frame.pair!.findings.push(entry);
+          sec.last = entry;
+          sec.group = group;
+          sec.lastKey = key;
+          sec.lastWasBlock = side === "both" && value === "''";
+          if (sec.lastWasBlock) {
+            this.block = { target: rendered, started: false, closeIndent: frame.indent, contentIndent: sec.contentIndent };
+          } else {
+            this.appendValue(rendered, value, n);
+          }
+          return true;
+        }
+      }
+    }
+    // A value printed inline keeps its later lines verbatim, at any column.
+    if (sec.last && !sec.lastWasBlock) {
+      this.appendValue(sec.last.value, "\n" + line, n);
+      return true;
+    }
+    return false;
+  }
+
+  private onPath(t: Extract<LineType, { type: "path" }>, indent: number, n: number): void {
+    this.seenStructure = true;
+    if (this.roots.length === 0 && this.pairs.length === 0) this.storeDir = t.path.slice(0, t.path.lastIndexOf("/"));
+    const fi = this.frameIndexAt(indent);
+    const frame = fi >= 0 ? this.stack[fi] : undefined;
+    if (frame && fi === this.stack.length - 1 && frame.section === null) {
+      if (!frame.pair) {
+        frame.pair = this.newPair(t.name, frame.parent, frame.pendingLine);
+        this.setPath(frame.pair, t);
+        return;
+      }
+      const p = frame.pair;
+      if ((t.sign === "-" ? p.oldPath : p.newPath) === null && p.findings.length === 0 && p.children.length === 0) {
+        this.setPath(p, t);
+        return;
+      }
+    }
+    // A pair that starts on its own: the top of a document, or of another pasted fragment.
+    this.closeFramesAbove(-1, n - 1);
+    const root = this.newPair(t.name, null, n);
+    if (indent > 0) this.stats.fragment = true;
+    this.setPath(root, t);
+    this.roots.push(root.id);
+    this.stats.documents++;
+    this.stack.push({ pair: root, pendingName: "", pendingLine: n, parent: null, indent, section: null });
+  }
+
+  private onHeading(t: LineType, indent: number, n: number): void {
+    this.seenStructure = true;
+    let fi = this.frameIndexAt(indent);
+    if (fi < 0) {
+      const bottom = this.stack[0];
+      if (!bottom || indent < bottom.indent) {
+        // A fragment that starts (or climbs) above what we have seen: infer the enclosing pair.
+        fi = 0;
+        this.inferAncestor(indent, n);
+      } else {
+        this.unrecognized(n, " ".repeat(indent) + "• …");
+        return;
+      }
+    }
+    this.closeFramesAbove(fi, n - 1);
+    const frame = this.stack[fi]!;
+    const previous = frame.section;
+    frame.section = null;
+
+    if (t.type === "alreadyCompared" && !frame.pair) {
+      // 1.0.20 and older: `The input derivation named x differs` + this line = a back-reference.
+      this.stack.pop();
+      this.wordings.add("1.0.11-1.0.20");
+      this.addRef(frame.parent, { name: frame.pendingName, line: frame.pendingLine, form: "single" });
+      return;
+    }
+    const pair = frame.pair ?? (frame.pair = this.newPair(frame.pendingName || "?", frame.parent, frame.pendingLine || n));
+    const list = (kind: ListFinding["kind"], extra: Record<string, string> = {}, contentIndent = indent + 4): void => {
+      const finding = { kind, line: n, items: { old: [], new: [] }, ...extra } as unknown as ListFinding;
+      pair.findings.push(finding);
+      frame.section = { kind: "list", finding, contentIndent };
+    };
+    switch (t.type) {
+      case "inputDiffers":
+        if (t.legacy) this.wordings.add("<1.0.11");
+        this.stack.push({ pair: null, pendingName: t.name, pendingLine: n, parent: pair, indent: indent + 2, section: null });
+        return;
+      case "alreadyCompared":
+        // Without the heading above it (a fragment): this pair was shown earlier.
+        if (pair.parent !== null) {
+          this.addRef(this.pairs[pair.parent]!, { name: pair.name, line: n, form: "single" });
+        }
+        return;
+      case "alreadyComparedGroup":
+        this.wordings.add("1.0.21");
+        frame.section = { kind: "alreadyComparedGroup", contentIndent: indent + 4 };
+        return;
+      case "onlyAlreadyComparedBelow":
+        pair.status = "onlyAlreadyComparedBelow";
+        return;
+      case "namesDiffer":
+        pair.status = "namesDiffer";
+        return;
+      case "outputsDiffer":
+        pair.status = "outputsDiffer";
+        return;
+      case "outputSet":
+      case "platform":
+      case "builder":
+      case "sourceNameSet":
+      case "sourceSet":
+        if (t.type === "sourceSet") this.wordings.add("<1.0.11");
+        list(t.type);
+        return;
+      case "inputNameSet":
+        if (t.legacy) this.wordings.add("<1.0.11");
+        list("inputNameSet");
+        return;
+      case "inputGroup":
+        list("inputGroup", { name: t.name });
+        return;
+      case "sourcePaths":
+        list("sourcePaths", { name: t.name });
+        return;
+      case "hashOutput":
+        frame.section = { kind: "hashOutput", output: t.output };
+        return;
+      case "hashAlgorithm": {
+        list("hashAlgorithm", { output: previous?.kind === "hashOutput" ? previous.output : "out" }, indent + 8);
+        return;
+      }
+      case "arguments": {
+        const finding: Extract<Finding, { kind: "arguments" }> = { kind: "arguments", line: n, args: [] };
+        pair.findings.push(finding);
+        frame.section = { kind: "arguments", finding, contentIndent: indent + 4 };
+        return;
+      }
+      case "sourceContent": {
+        const finding: Extract<Finding, { kind: "sourceContent" }> = { kind: "sourceContent", line: n, name: t.name, diff: null };
+        pair.findings.push(finding);
+        frame.section = { kind: "sourceContent", finding, contentIndent: indent + 4 };
+        return;
+      }
+      case "envDiffers":
+        pair.envShownLine = n;
+        frame.section = { kind: "env", contentIndent: indent + 4, last: null, group: -1, lastKey: "", lastWasBlock: false };
+        return;
+      case "envSkipped":
+        pair.envSkippedLine = n;
+        return;
+      default:
+        this.unrecognized(n, " ".repeat(indent) + "• …");
+    }
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  /** The column of the first line of a paste, which forums flatten to 0, read from the second line. */
+  private guessFirstIndent(first: string, second: string): number | undefined {
+    const t = classify(first.trimStart());
+    const next = leadingSpaces(second);
+    const nextType = classify(second.slice(next));
+    if (next === 0) return undefined;
+    let guess: number;
+    if (t.type === "inputDiffers") guess = next - 2;
+    else if (isHeading(nextType)) guess = next;
+    else guess = next - 4;
+    return guess > 0 ? guess : undefined;
+  }
+
+  private top(): Frame | undefined {
+    return this.stack[this.stack.length - 1];
+  }
+
+  private frameIndexAt(indent: number): number {
+    for (let i = this.stack.length - 1; i >= 0; i--) {
+      const f = this.stack[i]!;
+      if (f.indent === indent) return i;
+      if (f.indent < indent) return -1;
+    }
+    return -1;
+  }
+
+  private closeFramesAbove(index: number, lastLine: number): void {
+    while (this.stack.length > index + 1) {
+      const f = this.stack.pop()!;
+      if (f.pair) f.pair.lastLine = Math.max(f.pair.lastLine, lastLine);
+      else if (f.parent) {
+        // `The input derivation named x differs` with nothing under it: keep the mention.
+        this.addRef(f.parent, { name: f.pendingName, line: f.pendingLine, form: "single" });
+      }
+    }
+  }
+
+  private inferAncestor(indent: number, n: number): void {
+    this.stats.fragment = true;
+    const pair = this.newPair("?", null, n);
+    pair.inferred = true;
+    const oldBottom = this.stack[0];
+    if (oldBottom) {
+      const child = oldBottom.pair;
+      if (child) {
+        const prevRoot = this.roots.indexOf(child.id);
+        if (prevRoot >= 0) this.roots.splice(prevRoot, 1);
+        child.parent = pair.id;
+        pair.children.push(child.id);
+        pair.firstLine = Math.min(pair.firstLine, child.firstLine);
+      } else {
+        oldBottom.parent = pair;
+      }
+    } else {
+      this.stats.documents++;
+    }
+    this.roots.push(pair.id);
+    this.stack.unshift({ pair, pendingName: "", pendingLine: n, parent: null, indent, section: null });
+  }
+
+  private newPair(name: string, parent: DrvPair | null, line: number): DrvPair {
+    const pair: DrvPair = {
+      id: this.pairs.length,
+      name,
+      oldPath: null,
+      newPath: null,
+      oldOutputs: null,
+      newOutputs: null,
+      parent: parent ? parent.id : null,
+      depth: 0,
+      firstLine: line,
+      lastLine: line,
+      status: "expanded",
+      inferred: false,
+      children: [],
+      alreadyCompared: [],
+      findings: [],
+      envSkippedLine: null,
+      envShownLine: null,
+    };
+    this.pairs.push(pair);
+    if (parent) parent.children.push(pair.id);
+    return pair;
+  }
+
+  private setPath(pair: DrvPair, t: Extract<LineType, { type: "path" }>): void {
+    if (t.sign === "-") {
+      pair.oldPath = t.path;
+      pair.oldOutputs = t.outputs;
+    } else {
+      pair.newPath = t.path;
+      pair.newOutputs = t.outputs;
+    }
+    if (pair.name === "?" || pair.name === "") pair.name = t.name;
+  }
+
+  private addRef(pair: DrvPair | null, ref: AlreadyComparedRef): void {
+    if (pair) pair.alreadyCompared.push(ref);
+  }
+
+  private appendValue(target: RenderedText, s: string, n: number): void {
+    target.lastLine = n;
+    if (target.cut) return;
+    if (target.text.length + s.length > this.maxValue) {
+      target.text += s.slice(0, Math.max(0, this.maxValue - target.text.length));
+      target.cut = true;
+      this.stats.valuesCut++;
+      return;
+    }
+    target.text += s;
+  }
+
+  private sectionIsEmpty(sec: Section): boolean {
+    switch (sec.kind) {
+      case "list":
+        return sec.finding.items.old.length === 0 && sec.finding.items.new.length === 0;
+      case "arguments":
+        return sec.finding.args.length === 0;
+      case "env":
+        return sec.last === null;
+      case "hashOutput":
+        return true;
+      default:
+        return false;
+    }
+  }
+
+  private unrecognized(n: number, text: string): void {
+    this.stats.unrecognized++;
+    if (this.stats.unrecognizedSample.length < this.maxSample) this.stats.unrecognizedSample.push({ line: n, text: text.slice(0, 500) });
+  }
+}
+
+/** Parse a whole string (tests, small inputs). */
+export function parseText(text: string, options?: ParserOptions): ParsedDiff {
+  const parser = new DiffParser(options);
+  const lines = text.split("\n");
+  if (lines.length > 0 && lines[lines.length - 1] === "") lines.pop();
+  for (const l of lines) parser.push(l);
+  return parser.end();
+}
