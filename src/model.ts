@@ -22,6 +22,7 @@ export interface OldNew {
  */
 export interface RenderedText {
   text: string;
+  /** Line of the value's first text line: line i of `text` is input line firstLine + i. */
   firstLine: number;
   lastLine: number;
   /** The value was longer than we keep; `text` holds its beginning. */

@@ -126,6 +126,16 @@ export class DiffParser {
     this.process(line, n);
   }
 
+  /** Count a line the reader dropped as decoration (a Markdown fence, a shell prompt), keeping line numbers true. */
+  skipLine(): void {
+    this.stats.lines = ++this.lineNo;
+  }
+
+  /** Lines the reader cut because they were longer than it keeps. */
+  noteCutLines(count: number): void {
+    this.stats.valuesCut += count;
+  }
+
   /** Mark the input as having been cut short (by the reader, e.g. a byte cap). */
   markTruncated(reason: string): void {
     if (!this.stats.truncated) {
@@ -246,7 +256,8 @@ export class DiffParser {
         return true;
       case "sourceContent": {
         if (indent !== sec.contentIndent) return false;
-        const diff: RenderedText = { text: "", firstLine: n, lastLine: 0, cut: false };
+        // firstLine is the line of the value's first text line, so line i of the value is firstLine + i.
+        const diff: RenderedText = { text: "", firstLine: t.type === "quotes" ? n + 1 : n, lastLine: n, cut: false };
         sec.finding.diff = diff;
         frame.section = null;
         if (t.type === "quotes") {
@@ -293,6 +304,7 @@ export class DiffParser {
           sec.lastKey = key;
           sec.lastWasBlock = side === "both" && value === "''";
           if (sec.lastWasBlock) {
+            rendered.firstLine = n + 1;
             this.block = { target: rendered, started: false, closeIndent: frame.indent, contentIndent: sec.contentIndent };
           } else {
             this.appendValue(rendered, value, n);

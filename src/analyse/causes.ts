@@ -1,0 +1,467 @@
+// Separates cascade from cause, pair by pair.
+//
+// Cascade: a builder, argument or environment value that differs only where
+// store paths differ in their hash, or where a path's name changed exactly as
+// one of this pair's input names changed, or by the output suffix of an input
+// whose requested outputs changed; "Skipping environment comparison"; an
+// input that differs (its own cause is further down).
+// Cause: everything else nix-diff shows, attributed to the change that
+// explains it, and one change counted once however many parents show it.
+
+import type { DrvPair, Finding, OldNew, ParsedDiff, RenderedText } from "../model.js";
+import type { CauseKind, Evidence, Summary } from "../report.js";
+import { firstStorePathName, outputNames, parseDrvName, storePathName } from "./names.js";
+import { Substitution, type SubstitutionContext } from "./substitution.js";
+import { hasMarkers, rebuild, type Rebuilt } from "./textDiff.js";
+
+/** A cause before graph measures (reach, paths) are added. */
+export interface CauseDraft {
+  kind: CauseKind;
+  drv: string;
+  /** Printed pairs that show it. */
+  pairIds: number[];
+  seenIn: string[];
+  lines: number[];
+  evidence: Evidence[];
+  summary: string;
+  name?: string;
+  from?: string;
+  to?: string;
+  keys?: string[];
+  source?: string;
+  input?: string;
+  reason?: string;
+  notDescended?: boolean;
+}
+
+const MAX_EVIDENCE = 40;
+const MAX_LINES = 500;
+
+/** Env keys that mean "this is a fixed-output download": a change there does not cascade into a rebuild. */
+const DOWNLOAD_KEYS = new Set(["url", "urls", "mirrorsFile", "curlOpts", "curlOptsList", "netrcPhase", "postFetch", "showURLs"]);
+
+class CauseSet {
+  private readonly byKey = new Map<string, CauseDraft>();
+  /** Calls to add(), so a pair whose change was already counted elsewhere still counts as explained. */
+  adds = 0;
+
+  add(key: string, pair: DrvPair, init: () => Omit<CauseDraft, "pairIds" | "seenIn" | "lines" | "evidence" | "drv">, evidence: Evidence[]): CauseDraft {
+    this.adds++;
+    let c = this.byKey.get(key);
+    if (!c) {
+      c = { ...init(), drv: pair.name, pairIds: [], seenIn: [], lines: [], evidence: [] };
+      this.byKey.set(key, c);
+    }
+    if (!c.pairIds.includes(pair.id)) c.pairIds.push(pair.id);
+    if (!c.seenIn.includes(pair.name)) c.seenIn.push(pair.name);
+    for (const e of evidence) {
+      if (c.lines.length < MAX_LINES && !c.lines.includes(e.line)) c.lines.push(e.line);
+      if (c.evidence.length < MAX_EVIDENCE) c.evidence.push(e);
+    }
+    return c;
+  }
+
+  all(): CauseDraft[] {
+    return [...this.byKey.values()];
+  }
+}
+
+export interface CauseAnalysis {
+  causes: CauseDraft[];
+  counts: Pick<Summary, "builderChanges" | "skippedEnvironments" | "storePathOnly" | "repeatedNameChanges" | "foldedPairs" | "attributedValues">;
+  /** Pairs whose difference lies in an input nix-diff did not descend into (a same-named group). */
+  hiddenInputs: number;
+}
+
+export function findCauses(diff: ParsedDiff): CauseAnalysis {
+  const set = new CauseSet();
+  const counts = { builderChanges: 0, skippedEnvironments: 0, storePathOnly: 0, repeatedNameChanges: 0, foldedPairs: 0, attributedValues: 0 };
+  let hiddenInputs = 0;
+  const seenNameChange = new Set<string>();
+
+  for (const pair of diff.pairs) {
+    if (pair.envSkippedLine !== null) counts.skippedEnvironments++;
+    if (pair.status === "onlyAlreadyComparedBelow") counts.foldedPairs++;
+    const before = set.adds;
+    let explained = pair.children.length > 0 || pair.alreadyCompared.length > 0 || pair.status === "onlyAlreadyComparedBelow";
+    let cascadeOnly = false;
+
+    if (pair.status === "namesDiffer" && pair.parent !== null) {
+      // Below the top, differently named inputs are never descended into.
+      const from = pair.oldPath ? storePathName(pair.oldPath) : pair.name;
+      const to = pair.newPath ? storePathName(pair.newPath) : pair.name;
+      addNameChange(set, pair, from, to, [{ line: pair.firstLine, text: "The derivation names do not match" }], seenNameChange, counts);
+      continue;
+    }
+    if (pair.status === "outputsDiffer" && pair.parent !== null) {
+      const parent = diff.pairs[pair.parent]!;
+      set.add(`outputs|${parent.name}|${pair.name}`, parent, () => ({
+        kind: "outputs",
+        input: pair.name,
+        summary: `${parent.name} requests other outputs of ${pair.name}: ${pair.oldOutputs ?? "?"} → ${pair.newOutputs ?? "?"}`,
+      }), [{ line: pair.firstLine, text: `The requested outputs do not match (${pair.oldOutputs ?? "?"} → ${pair.newOutputs ?? "?"})` }]);
+      continue;
+    }
+
+    const ctx = substitutionContext(diff.storeDir, pair.findings);
+    const sub = new Substitution(ctx.sub);
+    const claimedByBuilder = new Set<string>();
+    const outputsChangedHere = pair.findings.some((f) => f.kind === "outputSet");
+    const changedOutputs = new Set<string>();
+    for (const f of pair.findings) {
+      if (f.kind === "outputSet") for (const i of [...f.items.old, ...f.items.new]) changedOutputs.add(i.text.replace(/^\{|\}$/g, ""));
+    }
+
+    // The builder first: an input added/removed under the builder's name is the builder's change.
+    for (const f of pair.findings) {
+      if (f.kind !== "builder") continue;
+      const from = f.items.old[0]?.text ?? "";
+      const to = f.items.new[0]?.text ?? "";
+      if (sub.same(from, to, false)) {
+        counts.builderChanges++;
+        cascadeOnly = true;
+        continue;
+      }
+      for (const v of [from, to]) {
+        const n = firstStorePathName(v, diff.storeDir);
+        if (n) claimedByBuilder.add(n);
+      }
+      set.add(`builder|${sub.normalize(from, "old", false)}|${sub.normalize(to, "new", false)}`, pair, () => ({
+        kind: "builder",
+        from,
+        to,
+        summary: `builder ${from} → ${to}`,
+      }), evidenceOf(f.line, "The builders do not match", f.items));
+    }
+
+    for (const f of pair.findings) {
+      switch (f.kind) {
+        case "builder":
+          break;
+        case "inputNameSet": {
+          const { bumps, removed, added } = ctx.names;
+          for (const b of bumps) {
+            const ev = [b.oldItem, b.newItem].map((i) => ({ line: i.line, text: `${i === b.oldItem ? "-" : "+"} ${i.text}` }));
+            addNameChange(set, pair, b.oldItem.text, b.newItem.text, ev, seenNameChange, counts);
+          }
+          for (const [kind, items] of [["removed", removed], ["added", added]] as const) {
+            for (const i of items) {
+              if (isClaimed(i.text, claimedByBuilder)) continue;
+              set.add(`${kind}|${i.text}`, pair, () => ({
+                kind,
+                input: i.text,
+                summary: `${kind === "added" ? "added input" : "removed input"} ${i.text}`,
+              }), [{ line: i.line, text: `${kind === "added" ? "+" : "-"} ${i.text}` }]);
+            }
+          }
+          break;
+        }
+        case "inputGroup": {
+          const oldOuts = f.items.old.map((i) => outputsOfItem(i.text)).sort();
+          const newOuts = f.items.new.map((i) => outputsOfItem(i.text)).sort();
+          if (oldOuts.join(";") !== newOuts.join(";")) {
+            set.add(`outputs|${pair.name}|${f.name}`, pair, () => ({
+              kind: "outputs",
+              input: f.name,
+              summary: `${pair.name} requests other outputs of ${f.name}: ${oldOuts.join(" ")} → ${newOuts.join(" ")}`,
+            }), evidenceOf(f.line, `The set of input derivations named \`${f.name}\` do not match`, f.items));
+          } else {
+            // Several same-named inputs differ; nix-diff does not say how.
+            hiddenInputs++;
+            explained = true;
+          }
+          break;
+        }
+        case "outputSet":
+          set.add(`outputs|${pair.name}|`, pair, () => ({
+            kind: "outputs",
+            summary: `outputs ${listChange(f.items)}`,
+          }), evidenceOf(f.line, "The set of outputs do not match:", f.items));
+          break;
+        case "hashAlgorithm":
+          set.add(`outputs|${pair.name}|hash`, pair, () => ({
+            kind: "outputs",
+            summary: `hash algorithm of ${f.output} ${listChange(f.items)}`,
+          }), evidenceOf(f.line, `{${f.output}}: Hash algorithm:`, f.items));
+          break;
+        case "platform":
+          set.add(`platform|${pair.name}`, pair, () => ({
+            kind: "platform",
+            from: f.items.old[0]?.text ?? "",
+            to: f.items.new[0]?.text ?? "",
+            summary: `platform ${listChange(f.items)}`,
+          }), evidenceOf(f.line, "The platforms do not match", f.items));
+          break;
+        case "arguments": {
+          const oldArgs = f.args.filter((a) => a.op !== "+").map((a) => a.text).join("\n");
+          const newArgs = f.args.filter((a) => a.op !== "-").map((a) => a.text).join("\n");
+          if (sub.same(oldArgs, newArgs, false)) {
+            counts.storePathOnly++;
+            cascadeOnly = true;
+            break;
+          }
+          const changed = f.args.filter((a) => a.op !== " ");
+          set.add(`args|${pair.name}`, pair, () => ({
+            kind: "args",
+            summary: `arguments ${changed.map((a) => `${a.op} ${a.text}`).join(", ")}`,
+          }), [{ line: f.line, text: "The arguments do not match" }, ...changed.map((a) => ({ line: a.line, text: `${a.op} ${a.text}` }))]);
+          break;
+        }
+        case "sourceNameSet":
+          for (const [side, items] of [["removed", f.items.old], ["added", f.items.new]] as const) {
+            for (const i of items) {
+              set.add(`source|${pair.name}|${i.text}`, pair, () => ({
+                kind: "source",
+                source: i.text,
+                summary: `source ${i.text} ${side}`,
+              }), [{ line: f.line, text: "The set of input source names do not match:" }, { line: i.line, text: `${side === "removed" ? "-" : "+"} ${i.text}` }]);
+            }
+          }
+          break;
+        case "sourceContent":
+          set.add(`source|${pair.name}|${f.name}`, pair, () => ({
+            kind: "source",
+            source: f.name,
+            summary: `source ${f.name} changed${f.diff ? ` (${describeTextChange(f.diff)})` : ""}`,
+          }), [{ line: f.line, text: `The input source named \`${f.name}\` differs` }, ...(f.diff ? changedLines(f.diff) : [])]);
+          break;
+        case "sourcePaths":
+          set.add(`source|${pair.name}|${f.name}`, pair, () => ({
+            kind: "source",
+            source: f.name,
+            summary: `source ${f.name} changed`,
+          }), evidenceOf(f.line, `The input sources named \`${f.name}\` differ`, f.items));
+          break;
+        case "sourceSet": {
+          // nix-diff < 1.0.11 lists source paths; a name on both sides with another hash is a changed file.
+          const names = new Map<string, { old: number[]; new: number[] }>();
+          for (const [side, items] of [["old", f.items.old], ["new", f.items.new]] as const) {
+            for (const i of items) {
+              const n = storePathName(i.text);
+              const e = names.get(n) ?? { old: [], new: [] };
+              e[side].push(i.line);
+              names.set(n, e);
+            }
+          }
+          for (const [n, e] of names) {
+            const lines = [...e.old, ...e.new];
+            set.add(`source|${pair.name}|${n}`, pair, () => ({
+              kind: "source",
+              source: n,
+              summary: e.old.length && e.new.length ? `source ${n} changed` : `source ${n} ${e.old.length ? "removed" : "added"}`,
+            }), [{ line: f.line, text: "The set of input sources do not match:" }, ...lines.map((l) => ({ line: l, text: n }))]);
+          }
+          break;
+        }
+        case "envEntry": {
+          if (outputsChangedHere && (changedOutputs.has(f.key) || f.key === "outputs")) break; // the outputs cause
+          if (f.side !== "both") {
+            addEnv(set, pair, f.key, `${f.side === "old" ? "-" : "+"} ${f.key}`, [{ line: f.line, text: `${f.side === "old" ? "-" : "+"} ${f.key}=${firstLine(f.value.text)}` }]);
+            break;
+          }
+          const readings = rebuild(f.value.text);
+          if (readings.some((r) => sub.same(r.old, r.new))) {
+            counts.storePathOnly++;
+            cascadeOnly = true;
+            break;
+          }
+          const reading = bestReading(readings);
+          // Text that inserts or drops the store path of an input this pair adds or removes is that input's change.
+          const owner = attributeToInput(reading, sub);
+          if (owner) {
+            set.add(`${owner.kind}|${owner.input}`, pair, () => ({
+              kind: owner.kind,
+              input: owner.input,
+              summary: `${owner.kind === "added" ? "added input" : "removed input"} ${owner.input}`,
+            }), [{ line: f.line, text: `${f.key}=… (${owner.kind === "added" ? "inserts" : "drops"} ${owner.input})` }]);
+            counts.attributedValues++;
+            break;
+          }
+          addEnv(set, pair, f.key, `${f.key}: ${describeChunks(reading, sub)}`, [
+            { line: f.line, text: `${f.key}=${f.value.firstLine > f.line ? "''" : firstLine(f.value.text)}` },
+            ...(f.value.firstLine > f.line ? changedLines(f.value) : []),
+          ]);
+          break;
+        }
+      }
+    }
+
+    if (set.adds > before || explained) continue;
+    if (pair.inferred || pair.status !== "expanded") continue;
+    set.add(`unexplained|${pair.id}`, pair, () => ({
+      kind: "unexplained",
+      reason: unexplainedReason(diff, pair, cascadeOnly),
+      summary: `${pair.name} differs, but the input shows no reason`,
+    }), [{ line: pair.firstLine, text: pair.oldPath ? `- ${pair.oldPath}` : pair.name }]);
+  }
+  return { causes: set.all(), counts, hiddenInputs };
+}
+
+// ------------------------------------------------------------------ helpers
+
+interface NameChanges {
+  bumps: { oldItem: { text: string; line: number }; newItem: { text: string; line: number } }[];
+  removed: { text: string; line: number }[];
+  added: { text: string; line: number }[];
+}
+
+/** Split a name-set change into version bumps (same package name) and additions/removals. */
+export function splitNameSet(items: OldNew): NameChanges {
+  const byPname = new Map<string, { old: OldNew["old"]; new: OldNew["new"] }>();
+  for (const [side, list] of [["old", items.old], ["new", items.new]] as const) {
+    for (const i of list) {
+      const { pname } = parseDrvName(i.text);
+      const e = byPname.get(pname) ?? { old: [], new: [] };
+      e[side].push(i);
+      byPname.set(pname, e);
+    }
+  }
+  const out: NameChanges = { bumps: [], removed: [], added: [] };
+  for (const e of byPname.values()) {
+    const n = Math.min(e.old.length, e.new.length);
+    for (let k = 0; k < n; k++) out.bumps.push({ oldItem: e.old[k]!, newItem: e.new[k]! });
+    out.removed.push(...e.old.slice(n));
+    out.added.push(...e.new.slice(n));
+  }
+  return out;
+}
+
+function substitutionContext(storeDir: string, findings: Finding[]): { sub: SubstitutionContext; names: NameChanges } {
+  const sub: SubstitutionContext = { storeDir, renames: new Map(), removed: new Set(), added: new Set(), outputsChanged: new Set() };
+  let names: NameChanges = { bumps: [], removed: [], added: [] };
+  for (const f of findings) {
+    if (f.kind === "inputNameSet") {
+      names = splitNameSet(f.items);
+      for (const b of names.bumps) sub.renames.set(b.oldItem.text, b.newItem.text);
+      for (const r of names.removed) sub.removed.add(r.text);
+      for (const a of names.added) sub.added.add(a.text);
+    } else if (f.kind === "sourceNameSet") {
+      for (const r of f.items.old) sub.removed.add(r.text);
+      for (const a of f.items.new) sub.added.add(a.text);
+    } else if (f.kind === "inputGroup") {
+      sub.outputsChanged.add(f.name);
+    }
+  }
+  return { sub, names };
+}
+
+function addNameChange(
+  set: CauseSet,
+  pair: DrvPair,
+  from: string,
+  to: string,
+  evidence: Evidence[],
+  seen: Set<string>,
+  counts: { repeatedNameChanges: number },
+): void {
+  const a = parseDrvName(from);
+  const b = parseDrvName(to);
+  const key = `${from}→${to}`;
+  if (seen.has(key)) counts.repeatedNameChanges++;
+  seen.add(key);
+  if (a.pname === b.pname) {
+    set.add(`version|${a.pname}|${a.version}|${b.version}`, pair, () => ({
+      kind: "version",
+      name: a.pname,
+      from: a.version,
+      to: b.version,
+      summary: `${a.pname} ${a.version} → ${b.version}`,
+      notDescended: true,
+    }), evidence);
+  } else {
+    set.add(`renamed|${from}|${to}`, pair, () => ({ kind: "renamed", from, to, summary: `${from} → ${to}`, notDescended: true }), evidence);
+  }
+}
+
+function addEnv(set: CauseSet, pair: DrvPair, key: string, what: string, evidence: Evidence[]): void {
+  const c = set.add(`env|${pair.name}`, pair, () => ({ kind: "env", keys: [], summary: "" }), evidence);
+  if (!c.keys!.includes(key)) {
+    c.keys!.push(key);
+    c.summary = c.summary ? `${c.summary}; ${what}` : what;
+  }
+  if (c.keys!.every((k) => DOWNLOAD_KEYS.has(k))) c.kind = "fixed-output";
+  else if (c.kind === "fixed-output") c.kind = "env";
+}
+
+function isClaimed(name: string, claimed: Set<string>): boolean {
+  for (const c of claimed) if (c === name || c.startsWith(name + "-")) return true;
+  return false;
+}
+
+function outputsOfItem(text: string): string {
+  const m = /:\{([^}]*)\}$/.exec(text);
+  return m ? outputNames(m[1] ?? "").join(",") : "";
+}
+
+function evidenceOf(line: number, heading: string, items: OldNew): Evidence[] {
+  return [
+    { line, text: heading },
+    ...items.old.map((i) => ({ line: i.line, text: `- ${i.text}` })),
+    ...items.new.map((i) => ({ line: i.line, text: `+ ${i.text}` })),
+  ];
+}
+
+function listChange(items: OldNew): string {
+  return `${items.old.map((i) => i.text).join(" ") || "∅"} → ${items.new.map((i) => i.text).join(" ") || "∅"}`;
+}
+
+function firstLine(s: string): string {
+  const i = s.indexOf("\n");
+  return i < 0 ? s : s.slice(0, i) + " …";
+}
+
+/** The lines of a rendered value that carry a change, with their input line numbers. */
+function changedLines(v: RenderedText, max = 12): Evidence[] {
+  const out: Evidence[] = [];
+  const lines = v.text.split("\n");
+  const marked = hasMarkers(v.text);
+  for (let i = 0; i < lines.length && out.length < max; i++) {
+    const l = lines[i]!;
+    if (marked ? hasMarkers(l) : l.startsWith("- ") || l.startsWith("+ ")) out.push({ line: v.firstLine + i, text: l });
+  }
+  return out;
+}
+
+function describeTextChange(v: RenderedText): string {
+  const r = bestReading(rebuild(v.text));
+  const oldLines = r.changes.filter((c) => c.side === "old").length;
+  const newLines = r.changes.filter((c) => c.side === "new").length;
+  return `${oldLines} old, ${newLines} new chunk${newLines === 1 ? "" : "s"}`;
+}
+
+function attributeToInput(r: Rebuilt, sub: Substitution): { kind: "added" | "removed"; input: string } | null {
+  // Whole values, not chunks: a character-level diff splits an inserted path into pieces.
+  const added = sub.mentionedInput(r.new, "new");
+  if (added) return { kind: "added", input: added };
+  const removed = sub.mentionedInput(r.old, "old");
+  return removed ? { kind: "removed", input: removed } : null;
+}
+
+function bestReading(readings: Rebuilt[]): Rebuilt {
+  let best = readings[0]!;
+  for (const r of readings) if (Math.abs(r.old.length - r.new.length) < Math.abs(best.old.length - best.new.length)) best = r;
+  return best;
+}
+
+/** `--with-x → --without-x`, `+ --disable-silent-rules`: the changed chunks, store paths shortened. */
+function describeChunks(r: Rebuilt, sub: Substitution): string {
+  const show = (side: "old" | "new"): string =>
+    r.changes
+      .filter((c) => c.side === side)
+      .map((c) => sub.normalize(c.text, side, false).replace(/@\//g, ""))
+      .filter((s) => s.length > 0)
+      .join(" ");
+  const o = show("old");
+  const n = show("new");
+  if (o && n) return `${o} → ${n}`;
+  if (n) return `+ ${n}`;
+  if (o) return `- ${o}`;
+  return "whitespace changed";
+}
+
+function unexplainedReason(diff: ParsedDiff, pair: DrvPair, cascadeOnly: boolean): string {
+  const last = diff.stats.lines;
+  if (diff.stats.truncated && pair.lastLine >= last - 1) return "the input ends before nix-diff said why it differs";
+  if (cascadeOnly) return "only store paths differ, and no differing input is shown (lines may be missing)";
+  return "nix-diff printed no difference for it (lines may be missing, or it is a fragment)";
+}

@@ -1,0 +1,220 @@
+// The graph of differing pairs: tree edges from nix-diff's nesting plus
+// "already compared" mentions linked back to the pair of that name printed
+// earlier (nix-diff never repeats the paths, so a name is all we have; when
+// several earlier pairs carry the name, the mention links to each and the
+// ambiguity is reported). On it: reach, shortest paths and dominators.
+
+import type { ParsedDiff } from "../model.js";
+import type { Ambiguity } from "../report.js";
+
+export interface PairGraph {
+  /** Forward edges: pair id → pairs it has below it (children and linked mentions). */
+  out: number[][];
+  /** Reverse edges. */
+  in: number[][];
+  /** Distinct derivation pair key per printed pair (the same pair is printed again per requested outputs). */
+  key: string[];
+  ambiguities: Ambiguity[];
+  mentions: number;
+  unresolved: number;
+  /** Shortest-path predecessor from a root, -1 for roots, -2 when unreachable. */
+  pred: Int32Array;
+  roots: number[];
+}
+
+export function buildGraph(diff: ParsedDiff): PairGraph {
+  const n = diff.pairs.length;
+  const out: number[][] = Array.from({ length: n }, () => []);
+  const inn: number[][] = Array.from({ length: n }, () => []);
+  const key = diff.pairs.map((p) => (p.oldPath || p.newPath ? `${p.oldPath ?? ""}|${p.newPath ?? ""}` : `#${p.id}`));
+  const byName = new Map<string, number[]>();
+  for (const p of diff.pairs) {
+    if (p.inferred) continue;
+    const list = byName.get(p.name);
+    if (list) list.push(p.id);
+    else byName.set(p.name, [p.id]);
+  }
+  const link = (from: number, to: number): void => {
+    if (from === to) return;
+    out[from]!.push(to);
+    inn[to]!.push(from);
+  };
+  for (const p of diff.pairs) for (const c of p.children) link(p.id, c);
+
+  const ambiguities: Ambiguity[] = [];
+  let mentions = 0;
+  let unresolved = 0;
+  for (const p of diff.pairs) {
+    for (const ref of p.alreadyCompared) {
+      mentions++;
+      const candidates = (byName.get(ref.name) ?? []).filter((id) => diff.pairs[id]!.firstLine < ref.line);
+      // One target per distinct derivation pair: its first printing.
+      const firstByKey = new Map<string, number>();
+      for (const id of candidates) if (!firstByKey.has(key[id]!)) firstByKey.set(key[id]!, id);
+      if (firstByKey.size === 0) {
+        unresolved++;
+        continue;
+      }
+      if (firstByKey.size > 1) {
+        ambiguities.push({ name: ref.name, line: ref.line, candidates: [...firstByKey.values()].map((id) => diff.pairs[id]!.firstLine) });
+      }
+      for (const id of firstByKey.values()) link(p.id, id);
+    }
+  }
+
+  // Shortest paths from the roots (breadth first).
+  const pred = new Int32Array(n).fill(-2);
+  const queue: number[] = [];
+  for (const r of diff.roots) {
+    pred[r] = -1;
+    queue.push(r);
+  }
+  for (let head = 0; head < queue.length; head++) {
+    const v = queue[head]!;
+    for (const w of out[v]!) {
+      if (pred[w] === -2) {
+        pred[w] = v;
+        queue.push(w);
+      }
+    }
+  }
+  return { out, in: inn, key, ambiguities, mentions, unresolved, pred, roots: diff.roots };
+}
+
+/** Pair ids from a root down to `id` along the shortest path. */
+export function pathTo(g: PairGraph, id: number): number[] {
+  const chain: number[] = [];
+  let v = id;
+  const guard = g.pred.length + 1;
+  while (v >= 0 && chain.length < guard) {
+    chain.push(v);
+    v = g.pred[v]!;
+  }
+  return chain.reverse();
+}
+
+/** Every pair that has one of `targets` below it (the targets included). */
+export function ancestors(g: PairGraph, targets: number[]): Uint8Array {
+  const mark = new Uint8Array(g.out.length);
+  const stack = [...targets];
+  for (const t of targets) mark[t] = 1;
+  while (stack.length > 0) {
+    const v = stack.pop()!;
+    for (const u of g.in[v]!) {
+      if (!mark[u]) {
+        mark[u] = 1;
+        stack.push(u);
+      }
+    }
+  }
+  return mark;
+}
+
+/**
+ * Immediate dominators from the roots (Cooper, Harvey & Kennedy, "A Simple,
+ * Fast Dominance Algorithm"). Several roots hang under a virtual root, -1.
+ * idom[v] = -1 for roots and pairs only the virtual root dominates, -2 if unreachable.
+ */
+export function dominators(g: PairGraph): Int32Array {
+  const n = g.out.length;
+  const VROOT = n;
+  // Reverse postorder by iterative DFS.
+  const order: number[] = [];
+  const state = new Uint8Array(n);
+  const stack: [number, number][] = [];
+  for (const r of g.roots) {
+    if (state[r]) continue;
+    state[r] = 1;
+    stack.push([r, 0]);
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1]!;
+      const succ = g.out[top[0]]!;
+      if (top[1] < succ.length) {
+        const w = succ[top[1]++]!;
+        if (!state[w]) {
+          state[w] = 1;
+          stack.push([w, 0]);
+        }
+      } else {
+        order.push(top[0]);
+        stack.pop();
+      }
+    }
+  }
+  order.reverse();
+  const rpo = new Int32Array(n + 1).fill(-1);
+  order.forEach((v, i) => (rpo[v] = i + 1));
+  rpo[VROOT] = 0;
+  const idom = new Int32Array(n + 1).fill(-2);
+  idom[VROOT] = VROOT;
+  const isRoot = new Uint8Array(n);
+  for (const r of g.roots) {
+    idom[r] = VROOT;
+    isRoot[r] = 1;
+  }
+  const intersect = (a: number, b: number): number => {
+    while (a !== b) {
+      while (rpo[a]! > rpo[b]!) a = idom[a]!;
+      while (rpo[b]! > rpo[a]!) b = idom[b]!;
+    }
+    return a;
+  };
+  let changed = true;
+  while (changed) {
+    changed = false;
+    for (const v of order) {
+      if (isRoot[v]) continue;
+      let nd = -2;
+      for (const u of g.in[v]!) {
+        if (idom[u] === -2) continue;
+        nd = nd === -2 ? u : intersect(u, nd);
+      }
+      if (nd !== -2 && idom[v] !== nd) {
+        idom[v] = nd;
+        changed = true;
+      }
+    }
+  }
+  const result = new Int32Array(n);
+  for (let v = 0; v < n; v++) result[v] = idom[v] === VROOT ? -1 : idom[v]!;
+  return result;
+}
+
+/** The deepest pair that dominates every pair in `ids` (-1: only the top does). */
+export function commonDominator(idom: Int32Array, ids: number[]): number {
+  const depth = (v: number): number => {
+    let d = 0;
+    while (v >= 0 && d <= idom.length) {
+      v = idom[v]!;
+      d++;
+    }
+    return d;
+  };
+  let acc: number | null = null;
+  for (const id of ids) {
+    if (idom[id] === -2) continue;
+    if (acc === null) {
+      acc = id;
+      continue;
+    }
+    let a: number = acc;
+    let b = id;
+    let da = depth(a);
+    let db = depth(b);
+    while (da > db) {
+      a = idom[a]!;
+      da--;
+    }
+    while (db > da) {
+      b = idom[b]!;
+      db--;
+    }
+    while (a !== b && a >= 0 && b >= 0) {
+      a = idom[a]!;
+      b = idom[b]!;
+    }
+    acc = a === b ? a : -1;
+    if (acc < 0) return -1;
+  }
+  return acc ?? -1;
+}

@@ -1,0 +1,159 @@
+// Tree → report: causes (causes.ts), then where each one sits in the graph of
+// differing pairs (graph.ts): how many pairs it explains, how it reaches the
+// top, and which pairs every path to it must pass through.
+
+import type { ParsedDiff } from "../model.js";
+import type { Cause, CauseKind, Funnel, PairLines, Report } from "../report.js";
+import { findCauses, type CauseDraft } from "./causes.js";
+import { ancestors, buildGraph, commonDominator, dominators, pathTo, type PairGraph } from "./graph.js";
+
+export interface AnalyseOptions {
+  /** Where the input came from (`stdin`, a file name), for the report. */
+  source: string;
+  version: string;
+}
+
+const KIND_ORDER: CauseKind[] = ["version", "renamed", "added", "removed", "source", "env", "fixed-output", "builder", "args", "outputs", "platform", "unexplained"];
+
+export function analyse(diff: ParsedDiff, options: AnalyseOptions): Report {
+  const { causes: drafts, counts, hiddenInputs } = findCauses(diff);
+  const g = buildGraph(diff);
+  const names = (ids: number[]): string[] => ids.map((id) => diff.pairs[id]!.name);
+  const lineCount = (id: number): number => {
+    const p = diff.pairs[id]!;
+    return p.lastLine - p.firstLine + 1;
+  };
+
+  const causes: Cause[] = drafts.map((d) => placeCause(d, g, diff, names));
+  causes.sort(
+    (a, b) =>
+      Number(a.kind === "unexplained") - Number(b.kind === "unexplained") ||
+      b.affects - a.affects ||
+      KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind) ||
+      (a.lines[0] ?? 0) - (b.lines[0] ?? 0),
+  );
+  const draftOf = new Map<Cause, CauseDraft>();
+  causes.forEach((c) => draftOf.set(c, drafts.find((d) => d.lines === c.lines)!));
+
+  // Funnels: the deepest pair through which every path to the causes passes.
+  const funnels: Funnel[] = [];
+  if (causes.length > 0 && diff.pairs.length > 0) {
+    const idom = dominators(g);
+    const totalLines = Math.max(1, diff.stats.lines);
+    const funnelFor = (ids: number[]): number => {
+      let f = commonDominator(idom, ids);
+      // A funnel is above the causes, not one of their own pairs.
+      while (f >= 0 && ids.includes(f)) f = idom[f]!;
+      return f;
+    };
+    const make = (f: number, causeIdx: number[], scope: Funnel["scope"]): Funnel => ({
+      drv: diff.pairs[f]!.name,
+      path: names(pathTo(g, f)),
+      causes: causeIdx,
+      lines: lineCount(f),
+      share: lineCount(f) / totalLines,
+      scope,
+    });
+    const real = causes.map((c, i) => ({ c, i })).filter(({ c }) => c.kind !== "unexplained");
+    const allIds = real.flatMap(({ c }) => draftOf.get(c)!.pairIds);
+    const overall = funnelFor(allIds);
+    if (overall >= 0 && !diff.pairs[overall]!.inferred && !g.roots.includes(overall)) {
+      funnels.push(make(overall, real.map(({ i }) => i), "all"));
+    }
+    for (const { c, i } of real) {
+      const ids = draftOf.get(c)!.pairIds;
+      if (ids.length < 3) continue;
+      const f = funnelFor(ids);
+      if (f < 0 || f === overall || g.roots.includes(f) || diff.pairs[f]!.inferred) continue;
+      funnels.push(make(f, [i], "cause"));
+      if (funnels.length >= 10) break;
+    }
+  }
+
+  const pairLines: PairLines[] = diff.pairs.map((p) => ({ name: p.name, firstLine: p.firstLine, lines: lineCount(p.id), depth: p.depth }));
+  const keys = new Set(g.key);
+  const root = diff.roots.length > 0 ? diff.pairs[diff.roots[0]!]! : null;
+  const notes: string[] = [];
+  if (counts.skippedEnvironments > 0) {
+    notes.push(
+      `nix-diff skipped the environment comparison of ${counts.skippedEnvironments} pair${counts.skippedEnvironments === 1 ? "" : "s"} because an input already differed; an environment change there is hidden (\`nix-diff --environment\` shows it).`,
+    );
+  }
+  if (causes.some((c) => c.notDescended)) {
+    notes.push("nix-diff does not descend into an input whose name changed (a version bump), so changes inside those inputs are not shown.");
+  }
+  if (hiddenInputs > 0) notes.push(`${hiddenInputs} group${hiddenInputs === 1 ? "" : "s"} of same-named inputs differ without nix-diff saying how.`);
+  if (diff.stats.truncated) notes.push(`The input is incomplete: ${diff.stats.truncatedReason ?? "it ends inside a pair"}.`);
+  if (diff.stats.fragment) notes.push("The input is a fragment of a nix-diff output: it does not start at the top-level pair.");
+  if (g.unresolved > 0) notes.push(`${g.unresolved} "already compared" mention${g.unresolved === 1 ? "" : "s"} refer to pairs not in the input.`);
+  if (g.ambiguities.length > 0) notes.push(`${g.ambiguities.length} "already compared" mention${g.ambiguities.length === 1 ? "" : "s"} match more than one earlier pair of that name; each is linked to all of them.`);
+  if (diff.stats.unrecognized > 0) notes.push(`${diff.stats.unrecognized} input line${diff.stats.unrecognized === 1 ? " was" : "s were"} not recognised (\`--show-unrecognized\` lists them).`);
+  if (diff.stats.documents > 1) notes.push(`The input holds ${diff.stats.documents} separate nix-diff outputs (or fragments); they are analysed together.`);
+  if (diff.stats.valuesCut > 0) notes.push(`${diff.stats.valuesCut} very long value${diff.stats.valuesCut === 1 ? " was" : "s were"} cut to the first 64 KiB.`);
+
+  return {
+    tool: { name: "drvsquash", version: options.version },
+    input: { ...diff.stats, source: options.source },
+    top: root ? { name: root.name, old: root.oldPath, new: root.newPath } : null,
+    summary: {
+      pairs: keys.size,
+      pairsPrinted: diff.pairs.length,
+      alreadyComparedMentions: g.mentions,
+      ambiguousMentions: g.ambiguities.length,
+      unresolvedMentions: g.unresolved,
+      ...counts,
+    },
+    causes,
+    funnels,
+    heaviest: heaviestSubtrees(diff, lineCount),
+    pairLines,
+    ambiguities: g.ambiguities,
+    notes,
+  };
+}
+
+function placeCause(d: CauseDraft, g: PairGraph, diff: ParsedDiff, names: (ids: number[]) => string[]): Cause {
+  const reach = ancestors(g, d.pairIds);
+  const keys = new Set<string>();
+  for (let v = 0; v < reach.length; v++) if (reach[v]) keys.add(g.key[v]!);
+  // Shortest path to any pair that shows it.
+  let best: number[] | null = null;
+  for (const id of d.pairIds) {
+    const p = pathTo(g, id);
+    if (!best || p.length < best.length) best = p;
+  }
+  const via = new Set<string>();
+  for (const r of g.roots) for (const c of g.out[r]!) if (reach[c]) via.add(diff.pairs[c]!.name);
+  const { pairIds: _ids, ...rest } = d;
+  void _ids;
+  return {
+    ...rest,
+    path: names(best ?? []),
+    via: [...via],
+    affects: keys.size,
+  };
+}
+
+/** The deepest pair holding most of the text, then the largest subtrees under the top. */
+function heaviestSubtrees(diff: ParsedDiff, lineCount: (id: number) => number): PairLines[] {
+  const out: PairLines[] = [];
+  const total = diff.stats.lines;
+  const entry = (id: number): PairLines => {
+    const p = diff.pairs[id]!;
+    return { name: p.name, firstLine: p.firstLine, lines: lineCount(id), depth: p.depth };
+  };
+  for (const r of diff.roots) {
+    let v = r;
+    for (;;) {
+      const kids = diff.pairs[v]!.children;
+      let best = -1;
+      for (const c of kids) if (best < 0 || lineCount(c) > lineCount(best)) best = c;
+      if (best < 0 || lineCount(best) * 2 < total) break;
+      v = best;
+    }
+    if (v !== r) out.push(entry(v));
+    const kids = [...diff.pairs[r]!.children].sort((a, b) => lineCount(b) - lineCount(a)).slice(0, 3);
+    for (const k of kids) if (k !== v) out.push(entry(k));
+  }
+  return out.slice(0, 5);
+}

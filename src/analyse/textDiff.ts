@@ -1,0 +1,98 @@
+// Rebuild the old and new values from a text diff as nix-diff renders it.
+//
+// Word and character modes mark old-only chunks `←x←` and new-only `→x→`
+// (the parser has already turned colour into the same markers). Line mode
+// prefixes every line `- `, `+ ` or two spaces, and joins the last old and
+// new lines of a value without a final newline as `- old+ new`.
+
+import { NEW_MARK, OLD_MARK } from "../parse/ansi.js";
+
+export interface Rebuilt {
+  old: string;
+  new: string;
+  /** The chunks that only one side has, in order (for showing what changed). */
+  changes: { side: "old" | "new"; text: string }[];
+}
+
+export function hasMarkers(text: string): boolean {
+  return text.includes(OLD_MARK) || text.includes(NEW_MARK);
+}
+
+/**
+ * All readings of a rendered diff. Usually one; a line-mode `- a+ b` line
+ * can be split at several `+ `, and every split is returned.
+ */
+export function rebuild(text: string): Rebuilt[] {
+  return hasMarkers(text) ? [rebuildMarked(text)] : rebuildLines(text);
+}
+
+function rebuildMarked(text: string): Rebuilt {
+  let old = "";
+  let neu = "";
+  const changes: Rebuilt["changes"] = [];
+  let mode: "both" | "old" | "new" = "both";
+  let chunk = "";
+  for (const ch of text) {
+    if (ch === OLD_MARK && mode !== "new") {
+      if (mode === "old") changes.push({ side: "old", text: chunk });
+      mode = mode === "old" ? "both" : "old";
+      chunk = "";
+      continue;
+    }
+    if (ch === NEW_MARK && mode !== "old") {
+      if (mode === "new") changes.push({ side: "new", text: chunk });
+      mode = mode === "new" ? "both" : "new";
+      chunk = "";
+      continue;
+    }
+    if (mode !== "new") old += ch;
+    if (mode !== "old") neu += ch;
+    if (mode !== "both") chunk += ch;
+  }
+  if (mode !== "both" && chunk) changes.push({ side: mode, text: chunk });
+  return { old, new: neu, changes };
+}
+
+function rebuildLines(text: string): Rebuilt[] {
+  const lines = text.split("\n");
+  let old = "";
+  let neu = "";
+  const changes: Rebuilt["changes"] = [];
+  let side: "old" | "new" | "both" = "both";
+  const add = (s: string, to: "old" | "new" | "both"): void => {
+    if (to !== "new") old += s;
+    if (to !== "old") neu += s;
+  };
+  let lastIndex = lines.length - 1;
+  while (lastIndex > 0 && lines[lastIndex] === "") lastIndex--;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    const sep = i < lines.length - 1 ? "\n" : "";
+    if (line.startsWith("- ") && i === lastIndex && line.includes("+ ", 2)) {
+      // `- old+ new`: the last lines of both sides, joined. Every `+ ` is a candidate split.
+      const results: Rebuilt[] = [];
+      for (let at = line.indexOf("+ ", 2); at >= 0; at = line.indexOf("+ ", at + 1)) {
+        const o = line.slice(2, at);
+        const nw = line.slice(at + 2);
+        results.push({
+          old: old + o + sep,
+          new: neu + nw + sep,
+          changes: [...changes, { side: "old", text: o }, { side: "new", text: nw }],
+        });
+      }
+      return results;
+    }
+    if (line.startsWith("- ")) side = "old";
+    else if (line.startsWith("+ ")) side = "new";
+    else if (line.startsWith("  ")) side = "both";
+    else {
+      // A blank line belongs to the chunk before it.
+      add(line + sep, side);
+      continue;
+    }
+    const body = line.slice(2);
+    add(body + sep, side);
+    if (side !== "both") changes.push({ side, text: body });
+  }
+  return [{ old, new: neu, changes }];
+}

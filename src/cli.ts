@@ -1,0 +1,253 @@
+// The command line: arguments → options (decided once) → read → analyse →
+// render. Only this module touches argv, the environment and the terminal;
+// `main` takes them as arguments so tests call it like a user would.
+
+import { createReadStream, readFileSync, statSync } from "node:fs";
+import type { Readable, Writable } from "node:stream";
+import yargs from "yargs";
+import { analyse } from "./analyse/index.js";
+import { InputError, readDiff } from "./input/read.js";
+import { DiffParser } from "./parse/parser.js";
+import type { Report } from "./report.js";
+import { makeContext, type RenderContext } from "./render/context.js";
+import { renderJson } from "./render/json.js";
+import { renderMarkdown } from "./render/markdown.js";
+import { renderText } from "./render/text.js";
+import { renderTree } from "./render/tree.js";
+import { renderWhy } from "./render/why.js";
+import { safeText } from "./render/sanitize.js";
+
+export const FORMATS = ["text", "json", "markdown"] as const;
+export type Format = (typeof FORMATS)[number];
+
+/** Exit codes, documented in --help and the README. */
+export const EXIT = {
+  ok: 0,
+  /** With --exit-code: root causes were found (like `git diff --exit-code`). */
+  causesFound: 1,
+  /** The input could not be used (missing, empty, binary, not nix-diff; --strict and an unknown line), or bad usage. */
+  badInput: 2,
+  /** A bug in drvsquash. */
+  internal: 3,
+} as const;
+
+export interface Io {
+  argv: string[];
+  stdin: Readable & { isTTY?: boolean };
+  stdout: Writable & { isTTY?: boolean; columns?: number };
+  stderr: Writable & { isTTY?: boolean };
+  env: Record<string, string | undefined>;
+}
+
+export interface Options {
+  files: string[];
+  format: Format;
+  colour: boolean;
+  width: number;
+  why: string | null;
+  tree: boolean;
+  exitCode: boolean;
+  strict: boolean;
+  showUnrecognized: boolean;
+  progress: boolean;
+}
+
+export function packageVersion(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version?: string };
+    return pkg.version ?? "0.0.0";
+  } catch {
+    return "0.0.0";
+  }
+}
+
+const EPILOG = `Examples:
+  nix-diff /run/current-system ./result | drvsquash
+      the root causes of a system rebuild, in the terminal
+  drvsquash saved.log
+      the same, from a saved (or pasted) nix-diff output, coloured or not
+  drvsquash --format markdown saved.log > report.md
+      a condensed report to paste into a forum post or a pull request
+  drvsquash --format json saved.log
+      the report as JSON (schema/report.schema.json)
+  drvsquash --why procps saved.log
+      why does procps differ? its chains down to the causes
+  drvsquash --tree saved.log
+      nix-diff's tree, pruned to the paths that lead to causes
+  nix-diff a.drv b.drv | drvsquash --exit-code >/dev/null || echo "rebuild needed"
+      script on the result
+
+Exit codes:
+  0  report printed (with --exit-code: no root cause found)
+  1  with --exit-code: root causes were found
+  2  the input could not be used: missing or unreadable file, empty, binary,
+     not nix-diff output (nix-diff-rs, diff-closures, nvd are named), a bad
+     option, or --strict and a line that is not nix-diff's
+  3  an internal error in drvsquash (please report it with the input)`;
+
+type Parsed = { argv: Record<string, unknown> | null; output: string; error: Error | null };
+
+function parseArgs(args: string[], version: string, width: number): Promise<Parsed> {
+  return new Promise((resolve) => {
+    const parser = yargs()
+      .scriptName("drvsquash")
+      .usage("Usage: drvsquash [options] [FILE...]\n\nReads nix-diff output (stdin, or FILEs; `-` is stdin) and reports the root causes of the difference.")
+      .command("$0 [files..]", false)
+      .positional("files", { type: "string", array: true })
+      .option("format", { alias: "f", choices: FORMATS, default: "text" as Format, describe: "report format" })
+      .option("color", { choices: ["auto", "always", "never"] as const, default: "auto", describe: "colour the text report (auto: if stdout is a terminal; NO_COLOR and FORCE_COLOR=0 turn it off)" })
+      .option("width", { type: "number", describe: "cut text lines to this many columns (0: never; default: the terminal's, or 120)" })
+      .option("why", { type: "string", describe: "explain why one derivation (name or package name) differs: its chains down to the causes" })
+      .option("tree", { type: "boolean", default: false, describe: "print nix-diff's tree pruned to the pairs on paths to causes" })
+      .option("exit-code", { type: "boolean", default: false, describe: "exit 1 when root causes were found, 0 when none" })
+      .option("strict", { type: "boolean", default: false, describe: "fail (exit 2) on the first line that is not nix-diff output" })
+      .option("show-unrecognized", { type: "boolean", default: false, describe: "list the input lines that were not recognised (on stderr)" })
+      .option("progress", { type: "boolean", describe: "show progress on stderr for large files (default: when stderr is a terminal)" })
+      .completion("completion", "print a shell completion script (bash/zsh): drvsquash completion >> ~/.bashrc")
+      .epilog(EPILOG)
+      .version(version)
+      .help()
+      .alias("h", "help")
+      .alias("V", "version")
+      .strict()
+      .wrap(Math.min(100, width || 100))
+      .exitProcess(false);
+    parser.parse(args, {}, (error: Error | null | undefined, argv: Record<string, unknown>, output: string) => {
+      resolve({ argv: error ? null : argv, output: output ?? "", error: error ?? null });
+    });
+  });
+}
+
+export function decideColour(flag: string, env: Io["env"], isTTY: boolean): boolean {
+  if (flag === "always") return true;
+  if (flag === "never") return false;
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== "") return false;
+  if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== "") return env.FORCE_COLOR !== "0" && env.FORCE_COLOR !== "false";
+  return isTTY;
+}
+
+export async function main(io: Io): Promise<number> {
+  const write = (stream: Writable, text: string): void => {
+    stream.write(text);
+  };
+  const version = packageVersion();
+  const parsed = await parseArgs(io.argv, version, io.stdout.columns ?? 100);
+  if (parsed.error || !parsed.argv) {
+    write(io.stderr, `drvsquash: ${parsed.error?.message ?? "bad arguments"}\nTry drvsquash --help.\n`);
+    return EXIT.badInput;
+  }
+  if (parsed.output) {
+    // --help, --version, completion: yargs has produced the text.
+    write(io.stdout, parsed.output.endsWith("\n") ? parsed.output : parsed.output + "\n");
+    return EXIT.ok;
+  }
+  const a = parsed.argv;
+  if (a["_"] && Array.isArray(a["_"]) && (a["_"] as unknown[]).includes("completion")) return EXIT.ok;
+  const format = a["format"] as Format;
+  const options: Options = {
+    files: ((a["files"] as string[] | undefined) ?? []).map(String),
+    format,
+    colour: format === "text" && decideColour(String(a["color"]), io.env, io.stdout.isTTY === true),
+    width: typeof a["width"] === "number" && Number.isFinite(a["width"]) ? Math.max(0, a["width"] as number) : io.stdout.isTTY ? (io.stdout.columns ?? 100) : 120,
+    why: typeof a["why"] === "string" ? (a["why"] as string) : null,
+    tree: a["tree"] === true,
+    exitCode: a["exitCode"] === true,
+    strict: a["strict"] === true,
+    showUnrecognized: a["showUnrecognized"] === true,
+    progress: typeof a["progress"] === "boolean" ? (a["progress"] as boolean) : io.stderr.isTTY === true && !io.env.CI,
+  };
+
+  if (options.files.length === 0 && io.stdin.isTTY) {
+    write(
+      io.stderr,
+      "drvsquash: reading nix-diff output from the terminal is not useful; pipe it in or name a file:\n" +
+        "  nix-diff OLD.drv NEW.drv | drvsquash\n  drvsquash saved.log\n(drvsquash --help for more)\n",
+    );
+    return EXIT.badInput;
+  }
+
+  const parser = new DiffParser();
+  const sources = options.files.length === 0 ? ["-"] : options.files;
+  try {
+    for (const file of sources) {
+      await readDiff(openInput(file, io), parser);
+    }
+  } catch (e) {
+    if (e instanceof InputError) {
+      write(io.stderr, `drvsquash: ${sources.length > 1 || sources[0] !== "-" ? `${safeText(currentFile ?? "")}: ` : ""}${safeText(e.message)}\n`);
+      return EXIT.badInput;
+    }
+    throw e;
+  }
+  const diff = parser.end();
+  if (options.showUnrecognized) {
+    for (const u of diff.stats.unrecognizedSample) write(io.stderr, `unrecognized line ${u.line}: ${safeText(u.text)}\n`);
+    if (diff.stats.unrecognized > diff.stats.unrecognizedSample.length) {
+      write(io.stderr, `… and ${diff.stats.unrecognized - diff.stats.unrecognizedSample.length} more\n`);
+    }
+  }
+  if (options.strict && diff.stats.unrecognized > 0) {
+    const first = diff.stats.unrecognizedSample[0];
+    write(io.stderr, `drvsquash: --strict: line ${first?.line ?? "?"} is not nix-diff output: ${safeText(first?.text ?? "")}\n`);
+    return EXIT.badInput;
+  }
+  if (diff.pairs.length === 0) {
+    write(io.stderr, "drvsquash: no nix-diff output found in the input (no derivation pair or section heading was recognised)\n");
+    return EXIT.badInput;
+  }
+
+  const report = analyse(diff, { source: sources.join(" "), version });
+  const ctx: RenderContext = makeContext(options.colour, options.width);
+  write(io.stdout, render(report, diff, options, ctx));
+  const realCauses = report.causes.filter((c) => c.kind !== "unexplained").length;
+  return options.exitCode && realCauses > 0 ? EXIT.causesFound : EXIT.ok;
+}
+
+let currentFile: string | null = null;
+
+function openInput(file: string, io: Io): Readable {
+  currentFile = file === "-" ? "stdin" : file;
+  if (file === "-") return io.stdin;
+  let st;
+  try {
+    st = statSync(file);
+  } catch {
+    throw new InputError(`no such file: ${file}`);
+  }
+  if (st.isDirectory()) throw new InputError(`${file} is a directory; give a file holding nix-diff output`);
+  return createReadStream(file);
+}
+
+function render(report: Report, diff: ReturnType<DiffParser["end"]>, options: Options, ctx: RenderContext): string {
+  if (options.why !== null) return renderWhy(report, diff, options.why, options.format, ctx);
+  if (options.tree) return renderTree(report, diff, options.format, ctx);
+  switch (options.format) {
+    case "json":
+      return renderJson(report);
+    case "markdown":
+      return renderMarkdown(report);
+    case "text":
+      return renderText(report, ctx);
+  }
+}
+
+/** Entry point for bin/drvsquash.js: the real process, quiet on a closed pipe. */
+export function run(): void {
+  const quietPipe = (e: NodeJS.ErrnoException): void => {
+    if (e.code === "EPIPE") process.exit(process.exitCode ?? 0);
+    throw e;
+  };
+  process.stdout.on("error", quietPipe);
+  process.stderr.on("error", quietPipe);
+  main({ argv: process.argv.slice(2), stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env }).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e: unknown) => {
+      const err = e as Error;
+      process.stderr.write(`drvsquash: internal error: ${err?.message ?? String(e)} (please report it, with the input)\n`);
+      if (process.env.DRVSQUASH_DEBUG) process.stderr.write(`${err?.stack ?? ""}\n`);
+      process.exitCode = EXIT.internal;
+    },
+  );
+}

@@ -1,0 +1,124 @@
+// The report: what analysis produces and every renderer reads. `--format
+// json` is this object serialised; the fields named in the README's contract
+// (input.lines/unrecognized/truncated, causes[].kind/drv/seenIn/path/lines and
+// the kind-specific ones) are stable.
+
+import type { InputStats } from "./model.js";
+
+export type CauseKind =
+  | "version"
+  | "renamed"
+  | "added"
+  | "removed"
+  | "env"
+  | "fixed-output"
+  | "source"
+  | "builder"
+  | "args"
+  | "outputs"
+  | "platform"
+  | "unexplained";
+
+/** One input line that shows a cause, as nix-diff printed it (indentation dropped). */
+export interface Evidence {
+  line: number;
+  text: string;
+}
+
+export interface Cause {
+  kind: CauseKind;
+  /** Derivation in which the change is observed (for a name-set change: one parent that shows it). */
+  drv: string;
+  /** Every derivation that shows this same change. */
+  seenIn: string[];
+  /** Shortest chain of derivation names from the top to `drv`. */
+  path: string[];
+  /** 1-based input lines that show it. */
+  lines: number[];
+  /** The top pair's direct inputs it comes through. */
+  via: string[];
+  /** How many differing derivation pairs have it below them (itself included). */
+  affects: number;
+  /** What changed, in a few words (`systemd 257.9 → 257.10`). */
+  summary: string;
+  /** The nix-diff lines that show it (capped). */
+  evidence: Evidence[];
+  name?: string;
+  from?: string;
+  to?: string;
+  keys?: string[];
+  source?: string;
+  input?: string;
+  /** unexplained: why nothing explains it. */
+  reason?: string;
+  /** Said when nix-diff did not look inside what changed (a renamed input is never descended into). */
+  notDescended?: boolean;
+}
+
+export interface Funnel {
+  /** The pair every path from the top to these causes passes through. */
+  drv: string;
+  path: string[];
+  /** Indexes into `causes`. */
+  causes: number[];
+  /** Input lines inside that pair's expansion. */
+  lines: number;
+  /** Share of all input lines. */
+  share: number;
+  /** `all` for the funnel of every cause; `cause` for one cause seen in many places. */
+  scope: "all" | "cause";
+}
+
+export interface PairLines {
+  name: string;
+  firstLine: number;
+  lines: number;
+  depth: number;
+}
+
+export interface Ambiguity {
+  /** The name an "already compared" line gives. */
+  name: string;
+  line: number;
+  /** Lines of the distinct earlier pairs of that name it could mean. */
+  candidates: number[];
+}
+
+export interface Summary {
+  /** Differing derivation pairs printed (each distinct old/new path pair once). */
+  pairs: number;
+  /** Times a pair was printed (the same pair appears again per requested outputs). */
+  pairsPrinted: number;
+  alreadyComparedMentions: number;
+  /** "Already compared" names that match more than one earlier pair. */
+  ambiguousMentions: number;
+  /** "Already compared" names with no earlier pair in the input (a fragment). */
+  unresolvedMentions: number;
+  /** `The builders do not match` where only store paths changed. */
+  builderChanges: number;
+  skippedEnvironments: number;
+  /** Values (env, builder, arguments) that differ only in store paths of changed inputs. */
+  storePathOnly: number;
+  /** Env values whose change is the insertion or removal of an added/removed input's path. */
+  attributedValues: number;
+  /** Name-set lines (`- x` / `+ y`) that repeat a change already counted. */
+  repeatedNameChanges: number;
+  /** `Skipping because only derivations that have already been compared … are below`. */
+  foldedPairs: number;
+}
+
+export interface Report {
+  tool: { name: "drvsquash"; version: string };
+  input: InputStats & { source: string };
+  top: { name: string; old: string | null; new: string | null } | null;
+  summary: Summary;
+  causes: Cause[];
+  funnels: Funnel[];
+  /** Lines of the input under each printed pair, largest first (the pairs holding most of the text). */
+  heaviest: PairLines[];
+  /** Per printed pair: its input line count (all pairs, in input order). */
+  pairLines: PairLines[];
+  ambiguities: Ambiguity[];
+  /** Plain sentences a person should read (hidden causes, partial input). */
+  notes: string[];
+}
