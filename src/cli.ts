@@ -5,10 +5,11 @@
 import { createReadStream, readFileSync, statSync } from "node:fs";
 import type { Readable, Writable } from "node:stream";
 import yargs from "yargs";
-import { analyse } from "./analyse/index.js";
+import { analyseDiff, type Analysis } from "./analyse/index.js";
+import { prunedTree } from "./analyse/tree.js";
+import { explainWhy } from "./analyse/why.js";
 import { InputError, readDiff } from "./input/read.js";
 import { DiffParser } from "./parse/parser.js";
-import type { Report } from "./report.js";
 import { makeContext, type RenderContext } from "./render/context.js";
 import { renderJson } from "./render/json.js";
 import { renderMarkdown } from "./render/markdown.js";
@@ -196,9 +197,10 @@ export async function main(io: Io): Promise<number> {
     return EXIT.badInput;
   }
 
-  const report = analyse(diff, { source: sources.join(" "), version });
+  const analysis = analyseDiff(diff, { source: sources.join(" "), version });
+  const report = analysis.report;
   const ctx: RenderContext = makeContext(options.colour, options.width);
-  write(io.stdout, render(report, diff, options, ctx));
+  write(io.stdout, render(analysis, diff, options, ctx));
   const realCauses = report.causes.filter((c) => c.kind !== "unexplained").length;
   return options.exitCode && realCauses > 0 ? EXIT.causesFound : EXIT.ok;
 }
@@ -218,9 +220,10 @@ function openInput(file: string, io: Io): Readable {
   return createReadStream(file);
 }
 
-function render(report: Report, diff: ReturnType<DiffParser["end"]>, options: Options, ctx: RenderContext): string {
-  if (options.why !== null) return renderWhy(report, diff, options.why, options.format, ctx);
-  if (options.tree) return renderTree(report, diff, options.format, ctx);
+function render(analysis: Analysis, diff: ReturnType<DiffParser["end"]>, options: Options, ctx: RenderContext): string {
+  const report = analysis.report;
+  if (options.why !== null) return renderWhy(report, explainWhy(analysis, diff, options.why), options.format, ctx);
+  if (options.tree) return renderTree(report, prunedTree(analysis, diff), options.format, ctx);
   switch (options.format) {
     case "json":
       return renderJson(report);

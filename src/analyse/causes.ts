@@ -90,7 +90,7 @@ export function findCauses(diff: ParsedDiff): CauseAnalysis {
       // Below the top, differently named inputs are never descended into.
       const from = pair.oldPath ? storePathName(pair.oldPath) : pair.name;
       const to = pair.newPath ? storePathName(pair.newPath) : pair.name;
-      addNameChange(set, pair, from, to, [{ line: pair.firstLine, text: "The derivation names do not match" }], seenNameChange, counts);
+      addNameChange(set, pair, from, to, [{ line: pair.firstLine, text: "• The derivation names do not match" }], seenNameChange, counts);
       continue;
     }
     if (pair.status === "outputsDiffer" && pair.parent !== null) {
@@ -99,7 +99,7 @@ export function findCauses(diff: ParsedDiff): CauseAnalysis {
         kind: "outputs",
         input: pair.name,
         summary: `${parent.name} requests other outputs of ${pair.name}: ${pair.oldOutputs ?? "?"} → ${pair.newOutputs ?? "?"}`,
-      }), [{ line: pair.firstLine, text: `The requested outputs do not match (${pair.oldOutputs ?? "?"} → ${pair.newOutputs ?? "?"})` }]);
+      }), [{ line: pair.firstLine, text: `• The requested outputs do not match (${pair.oldOutputs ?? "?"} → ${pair.newOutputs ?? "?"})` }]);
       continue;
     }
 
@@ -204,7 +204,7 @@ export function findCauses(diff: ParsedDiff): CauseAnalysis {
           set.add(`args|${pair.name}`, pair, () => ({
             kind: "args",
             summary: `arguments ${changed.map((a) => `${a.op} ${a.text}`).join(", ")}`,
-          }), [{ line: f.line, text: "The arguments do not match" }, ...changed.map((a) => ({ line: a.line, text: `${a.op} ${a.text}` }))]);
+          }), [{ line: f.line, text: "• The arguments do not match" }, ...changed.map((a) => ({ line: a.line, text: `${a.op} ${a.text}` }))]);
           break;
         }
         case "sourceNameSet":
@@ -214,7 +214,7 @@ export function findCauses(diff: ParsedDiff): CauseAnalysis {
                 kind: "source",
                 source: i.text,
                 summary: `source ${i.text} ${side}`,
-              }), [{ line: f.line, text: "The set of input source names do not match:" }, { line: i.line, text: `${side === "removed" ? "-" : "+"} ${i.text}` }]);
+              }), [{ line: f.line, text: "• The set of input source names do not match:" }, { line: i.line, text: `${side === "removed" ? "-" : "+"} ${i.text}` }]);
             }
           }
           break;
@@ -222,14 +222,14 @@ export function findCauses(diff: ParsedDiff): CauseAnalysis {
           set.add(`source|${pair.name}|${f.name}`, pair, () => ({
             kind: "source",
             source: f.name,
-            summary: `source ${f.name} changed${f.diff ? ` (${describeTextChange(f.diff)})` : ""}`,
-          }), [{ line: f.line, text: `The input source named \`${f.name}\` differs` }, ...(f.diff ? changedLines(f.diff) : [])]);
+            summary: `${f.name} changed${f.diff ? ` (${describeTextChange(f.diff)})` : ""}`,
+          }), [{ line: f.line, text: `• The input source named \`${f.name}\` differs` }, ...(f.diff ? changedLines(f.diff) : [])]);
           break;
         case "sourcePaths":
           set.add(`source|${pair.name}|${f.name}`, pair, () => ({
             kind: "source",
             source: f.name,
-            summary: `source ${f.name} changed`,
+            summary: `${f.name} changed`,
           }), evidenceOf(f.line, `The input sources named \`${f.name}\` differ`, f.items));
           break;
         case "sourceSet": {
@@ -249,7 +249,7 @@ export function findCauses(diff: ParsedDiff): CauseAnalysis {
               kind: "source",
               source: n,
               summary: e.old.length && e.new.length ? `source ${n} changed` : `source ${n} ${e.old.length ? "removed" : "added"}`,
-            }), [{ line: f.line, text: "The set of input sources do not match:" }, ...lines.map((l) => ({ line: l, text: n }))]);
+            }), [{ line: f.line, text: "• The set of input sources do not match:" }, ...lines.map((l) => ({ line: l, text: n }))]);
           }
           break;
         }
@@ -395,7 +395,7 @@ function outputsOfItem(text: string): string {
 
 function evidenceOf(line: number, heading: string, items: OldNew): Evidence[] {
   return [
-    { line, text: heading },
+    { line, text: `• ${heading}` },
     ...items.old.map((i) => ({ line: i.line, text: `- ${i.text}` })),
     ...items.new.map((i) => ({ line: i.line, text: `+ ${i.text}` })),
   ];
@@ -423,10 +423,8 @@ function changedLines(v: RenderedText, max = 12): Evidence[] {
 }
 
 function describeTextChange(v: RenderedText): string {
-  const r = bestReading(rebuild(v.text));
-  const oldLines = r.changes.filter((c) => c.side === "old").length;
-  const newLines = r.changes.filter((c) => c.side === "new").length;
-  return `${oldLines} old, ${newLines} new chunk${newLines === 1 ? "" : "s"}`;
+  const changed = changedLines(v, Number.MAX_SAFE_INTEGER).length;
+  return `${changed} ${changed === 1 ? "line differs" : "lines differ"}${v.cut ? ", value cut" : ""}`;
 }
 
 function attributeToInput(r: Rebuilt, sub: Substitution): { kind: "added" | "removed"; input: string } | null {

@@ -15,7 +15,19 @@ export interface AnalyseOptions {
 
 const KIND_ORDER: CauseKind[] = ["version", "renamed", "added", "removed", "source", "env", "fixed-output", "builder", "args", "outputs", "platform", "unexplained"];
 
+/** The report plus what --why and --tree need to walk the graph again. */
+export interface Analysis {
+  report: Report;
+  graph: PairGraph;
+  /** Printed pairs that show each cause (parallel to report.causes). */
+  causePairs: number[][];
+}
+
 export function analyse(diff: ParsedDiff, options: AnalyseOptions): Report {
+  return analyseDiff(diff, options).report;
+}
+
+export function analyseDiff(diff: ParsedDiff, options: AnalyseOptions): Analysis {
   const { causes: drafts, counts, hiddenInputs } = findCauses(diff);
   const g = buildGraph(diff);
   const names = (ids: number[]): string[] => ids.map((id) => diff.pairs[id]!.name);
@@ -24,16 +36,16 @@ export function analyse(diff: ParsedDiff, options: AnalyseOptions): Report {
     return p.lastLine - p.firstLine + 1;
   };
 
-  const causes: Cause[] = drafts.map((d) => placeCause(d, g, diff, names));
-  causes.sort(
-    (a, b) =>
+  const placed = drafts.map((d) => ({ cause: placeCause(d, g, diff, names), pairIds: d.pairIds }));
+  placed.sort(
+    ({ cause: a }, { cause: b }) =>
       Number(a.kind === "unexplained") - Number(b.kind === "unexplained") ||
       b.affects - a.affects ||
       KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind) ||
       (a.lines[0] ?? 0) - (b.lines[0] ?? 0),
   );
-  const draftOf = new Map<Cause, CauseDraft>();
-  causes.forEach((c) => draftOf.set(c, drafts.find((d) => d.lines === c.lines)!));
+  const causes: Cause[] = placed.map((p) => p.cause);
+  const causePairs = placed.map((p) => p.pairIds);
 
   // Funnels: the deepest pair through which every path to the causes passes.
   const funnels: Funnel[] = [];
@@ -55,13 +67,13 @@ export function analyse(diff: ParsedDiff, options: AnalyseOptions): Report {
       scope,
     });
     const real = causes.map((c, i) => ({ c, i })).filter(({ c }) => c.kind !== "unexplained");
-    const allIds = real.flatMap(({ c }) => draftOf.get(c)!.pairIds);
+    const allIds = real.flatMap(({ i }) => causePairs[i]!);
     const overall = funnelFor(allIds);
     if (overall >= 0 && !diff.pairs[overall]!.inferred && !g.roots.includes(overall)) {
       funnels.push(make(overall, real.map(({ i }) => i), "all"));
     }
-    for (const { c, i } of real) {
-      const ids = draftOf.get(c)!.pairIds;
+    for (const { i } of real) {
+      const ids = causePairs[i]!;
       if (ids.length < 3) continue;
       const f = funnelFor(ids);
       if (f < 0 || f === overall || g.roots.includes(f) || diff.pairs[f]!.inferred) continue;
@@ -91,7 +103,7 @@ export function analyse(diff: ParsedDiff, options: AnalyseOptions): Report {
   if (diff.stats.documents > 1) notes.push(`The input holds ${diff.stats.documents} separate nix-diff outputs (or fragments); they are analysed together.`);
   if (diff.stats.valuesCut > 0) notes.push(`${diff.stats.valuesCut} very long value${diff.stats.valuesCut === 1 ? " was" : "s were"} cut to the first 64 KiB.`);
 
-  return {
+  const report: Report = {
     tool: { name: "drvsquash", version: options.version },
     input: { ...diff.stats, source: options.source },
     top: root ? { name: root.name, old: root.oldPath, new: root.newPath } : null,
@@ -110,6 +122,7 @@ export function analyse(diff: ParsedDiff, options: AnalyseOptions): Report {
     ambiguities: g.ambiguities,
     notes,
   };
+  return { report, graph: g, causePairs };
 }
 
 function placeCause(d: CauseDraft, g: PairGraph, diff: ParsedDiff, names: (ids: number[]) => string[]): Cause {

@@ -55,6 +55,8 @@ interface Block {
 }
 
 const DEFAULT_MAX_VALUE = 64 * 1024;
+/** Name of a pair we know only as the parent of a pasted fragment. */
+export const INFERRED_NAME = "…";
 const ENV_LINE = /^(?:([-+]) )?([^=\s][^=]*)=(.*)$/;
 
 function leadingSpaces(s: string): number {
@@ -169,7 +171,9 @@ export class DiffParser {
     for (const f of this.stack) {
       const p = f.pair;
       if (p && p.children.length > 0 && p.envSkippedLine === null && p.envShownLine === null) {
-        this.markTruncated(`the input ends before \`${p.name}\` (line ${p.firstLine}) was finished`);
+        this.markTruncated(
+          p.inferred ? "the input ends before the pair around the fragment was finished" : `the input ends before \`${p.name}\` (line ${p.firstLine}) was finished`,
+        );
         break;
       }
     }
@@ -374,7 +378,7 @@ export class DiffParser {
       this.addRef(frame.parent, { name: frame.pendingName, line: frame.pendingLine, form: "single" });
       return;
     }
-    const pair = frame.pair ?? (frame.pair = this.newPair(frame.pendingName || "?", frame.parent, frame.pendingLine || n));
+    const pair = frame.pair ?? (frame.pair = this.newPair(frame.pendingName || INFERRED_NAME, frame.parent, frame.pendingLine || n));
     const list = (kind: ListFinding["kind"], extra: Record<string, string> = {}, contentIndent = indent + 4): void => {
       const finding = { kind, line: n, items: { old: [], new: [] }, ...extra } as unknown as ListFinding;
       pair.findings.push(finding);
@@ -494,7 +498,7 @@ export class DiffParser {
 
   private inferAncestor(indent: number, n: number): void {
     this.stats.fragment = true;
-    const pair = this.newPair("?", null, n);
+    const pair = this.newPair(INFERRED_NAME, null, n);
     pair.inferred = true;
     const oldBottom = this.stack[0];
     if (oldBottom) {
@@ -548,7 +552,7 @@ export class DiffParser {
       pair.newPath = t.path;
       pair.newOutputs = t.outputs;
     }
-    if (pair.name === "?" || pair.name === "") pair.name = t.name;
+    if (pair.name === INFERRED_NAME || pair.name === "") pair.name = t.name;
   }
 
   private addRef(pair: DrvPair | null, ref: AlreadyComparedRef): void {

@@ -1,0 +1,314 @@
+// Undoes what copying nix-diff's output into a forum post, a chat, a CI log or
+// a Markdown file does to it, one line at a time, before the parser sees it:
+// CRLF line ends, a byte-order mark, `> ` quote prefixes, Markdown code
+// fences, the shell prompt line that ran nix-diff, non-breaking spaces and
+// tabs in the indentation, and bullets (`• `) replaced by `*`, `-`, `·` or
+// lost. The parser then reads a paste like a clean run, and the CLI can say
+// how many lines were repaired.
+//
+// Every rule is conservative: a clean nix-diff line, coloured or not, comes
+// out byte-identical (test/paste.test.ts checks every line of samples/). Rules
+// that could touch real content only act where nix-diff never prints such a
+// line, which is why most of them look at the input before its first
+// structure line (a derivation path line or a known `• ` heading) or wait for
+// the input to show that it is a damaged paste:
+//
+// - quote prefixes are stripped only when a line starting with `>` comes
+//   before any structure and the first structure line is itself quoted;
+//   the depth (`> > `) is learnt from the quoted lines before the structure;
+// - a fence line (``` or ~~~, at column 0) is dropped before any structure,
+//   and once a fence has been dropped, the fence lines that close and reopen
+//   code blocks are dropped too (inside a fence Markdown would also end it);
+// - a shell prompt line (`$ …`, `❯ …`, `user@host:~$ …`, `[user@host:~]$ …`,
+//   and `# …` / `% …` when the command is a Nix one) is dropped before any
+//   structure;
+// - U+00A0 and the other Unicode spaces in the indentation, and right after
+//   `•`, become plain spaces;
+// - tabs in the indentation are expanded (tab stop 8, like a terminal and
+//   `expand`) only when the first indented line of the diff is indented with
+//   a tab; nix-diff indents with spaces, so in its own output a tab at the
+//   start of a line is value text and is left alone;
+// - a line that becomes a known heading (per `classify` + `isHeading`) when
+//   its leading `* `, `- `, `· `, `â€¢ ` (the UTF-8 bullet read as
+//   Windows-1252) or nothing is replaced by `• ` gets the bullet back, unless
+//   the first heading of the input had its real bullet; a line that already
+//   classifies as a path or a heading is never rewritten;
+// - trailing whitespace is trimmed from a `• ` line only when that makes it a
+//   known heading (terminal copies and Markdown hard breaks add it).
+//
+// Not repaired: lines re-wrapped by a forum (a wrapped line cannot be told
+// from a value that continues at column 0), and any consistent extra
+// indentation (the parser accepts any base column).
+
+import { stripAnsi } from "../parse/ansi.js";
+import { classify, isHeading, type LineType } from "../parse/lineTypes.js";
+
+export type RepairKind =
+  | "bom"
+  | "crlf"
+  | "quote"
+  | "fence"
+  | "prompt"
+  | "unicodeSpace"
+  | "tab"
+  | "bullet"
+  | "trailingSpace";
+
+const TAB_STOP = 8;
+
+// Unicode spaces that forums and word processors put where spaces were.
+const UNICODE_SPACE = /[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]/g;
+const LEADING_WS = /^[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]*/;
+
+// A Markdown fence opener: ``` or ~~~ (3 or more) and an optional info string;
+// a backtick fence's info string cannot contain a backtick.
+const FENCE_OPEN = /^(?:(`{3,})[^`]*|(~{3,}).*)$/;
+const FENCE_CLOSE = /^(`{3,}|~{3,})[ \t]*$/;
+
+// Shell prompts seen in pasted sessions. Group 1: the command.
+// `$`, `❯`, `›`, `➜` and user@host / [user@host] prompts are always prompts;
+// `#` and `%` alone could be a Markdown heading or prose, so for those the
+// command must look like a Nix one.
+const PROMPT_ANY = /^(?:(?:\[[^\]]*\]|[\w.-]+@[\w.-]+(?::[^\s$#%]*)?)\s*[$#%]\s*|[$❯›➜]\s+)(\S.*)$/u;
+const PROMPT_HASH = /^[#%]\s+(\S.*)$/;
+const NIX_COMMAND = /^(?:(?:sudo|doas|time)\s+)*(?:nix-diff|nix|nix-store|nix-instantiate|nixos-rebuild|drvsquash)\b|\bnix-diff\b|\bdrvsquash\b/;
+
+// What a lost bullet was replaced with, tried in this order; "" = nothing.
+const BULLET_STAND_INS = ["* ", "- ", "· ", "â€¢ ", "â\u0080¢ ", "•", ""];
+
+function isStructure(t: LineType): boolean {
+  return t.type === "path" || isHeading(t);
+}
+
+function expandTabs(lead: string): string {
+  let col = 0;
+  for (const ch of lead) col = ch === "\t" ? (Math.floor(col / TAB_STOP) + 1) * TAB_STOP : col + 1;
+  return " ".repeat(col);
+}
+
+/**
+ * A stateful line transformer applied to every input line before the parser.
+ * Feed every line in order; a `null` result is a decoration line to drop.
+ */
+export class PasteRepair {
+  private _repairs = 0;
+  private _dropped = 0;
+  private readonly kinds: Record<RepairKind, number> = {
+    bom: 0,
+    crlf: 0,
+    quote: 0,
+    fence: 0,
+    prompt: 0,
+    unicodeSpace: 0,
+    tab: 0,
+    bullet: 0,
+    trailingSpace: 0,
+  };
+  private lineNo = 0;
+  /** A path line or a known heading has been seen. */
+  private seenStructure = false;
+  /** Quote prefixes to strip, learnt before the first structure line. */
+  private quote: { depth: number; space: boolean } | null = null;
+  /** The fence that opened the code block we are in. */
+  private fence: { char: string; length: number } | null = null;
+  /** A fence has been dropped: the paste is Markdown, so later fences are decoration too. */
+  private fenced = false;
+  /** Decided by the first indented line of the diff. */
+  private tabs: "expand" | "keep" | null = null;
+  /** Decided by the first heading: did it have its real `• `? */
+  private bullets: "intact" | "lost" | null = null;
+
+  /** Lines returned changed. */
+  get repairs(): number {
+    return this._repairs;
+  }
+
+  /** Lines dropped as decoration (fences, prompt lines). */
+  get dropped(): number {
+    return this._dropped;
+  }
+
+  /** How many lines each rule touched (a repaired line can count under several). */
+  get byKind(): Readonly<Record<RepairKind, number>> {
+    return this.kinds;
+  }
+
+  /** Returns the repaired line, or null when the line is decoration to drop. */
+  push(line: string): string | null {
+    this.lineNo++;
+    const changed = new Set<RepairKind>();
+    let s = line;
+
+    if (this.lineNo === 1 && s.charCodeAt(0) === 0xfeff) {
+      s = s.slice(1);
+      changed.add("bom");
+    }
+    if (s.endsWith("\r")) {
+      s = s.slice(0, -1);
+      changed.add("crlf");
+    }
+
+    const unquoted = this.unquote(s);
+    const quoted = unquoted !== s;
+    if (quoted) {
+      s = unquoted;
+      changed.add("quote");
+    }
+
+    if (this.isFenceLine(s) || this.isPromptLine(s)) {
+      for (const k of changed) this.kinds[k]++;
+      this._dropped++;
+      return null;
+    }
+
+    // Split into indentation and body.
+    let lead = LEADING_WS.exec(s)?.[0] ?? "";
+    let body = s.slice(lead.length);
+
+    if (/[^ \t]/.test(lead)) {
+      lead = lead.replace(UNICODE_SPACE, " ");
+      changed.add("unicodeSpace");
+    }
+    if (body.charCodeAt(0) === 0x2022 /* • */) {
+      const fixed = body.replace(/^•[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]/u, "• ");
+      if (fixed !== body) {
+        body = fixed;
+        changed.add("unicodeSpace");
+      }
+    }
+
+    const repaired = this.repairHeading(body);
+    if (repaired) {
+      body = repaired.body;
+      changed.add(repaired.kind);
+    }
+
+    const plain = body.includes("\x1b") || body.includes("\x9b") ? stripAnsi(body) : body;
+    const t = classify(plain);
+    const structure = isStructure(t);
+
+    if (lead.length > 0 && this.tabs === null && (this.seenStructure || structure)) {
+      this.tabs = lead.charCodeAt(0) === 0x09 ? "expand" : "keep";
+    }
+    if (this.tabs === "expand" && lead.includes("\t")) {
+      lead = expandTabs(lead);
+      changed.add("tab");
+    }
+
+    if (structure) {
+      if (!this.seenStructure && this.quote && !quoted) {
+        // The quote was prose around an unquoted diff: stop stripping `>`.
+        this.quote = null;
+      }
+      this.seenStructure = true;
+      if (isHeading(t) && this.bullets === null && repaired?.kind !== "bullet") this.bullets = "intact";
+    }
+
+    const out = lead + body;
+    if (out !== line) {
+      this._repairs++;
+      for (const k of changed) this.kinds[k]++;
+    }
+    return out;
+  }
+
+  private unquote(s: string): string {
+    if (s.charCodeAt(0) !== 0x3e /* > */) return s;
+    if (this.quote === null) {
+      if (this.seenStructure) return s;
+      const m = /^(?:> ?)+/.exec(s)?.[0] ?? ">";
+      const depth = m.split(">").length - 1;
+      // `>text` (no space after the innermost `>`) is the e-mail style: strip `>` only.
+      const space = m.endsWith(" ") || s.length === m.length;
+      this.quote = { depth, space };
+    } else if (!this.seenStructure) {
+      const m = /^(?:> ?)+/.exec(s)?.[0] ?? ">";
+      this.quote.depth = Math.max(this.quote.depth, m.split(">").length - 1);
+    }
+    let out = s;
+    for (let i = 0; i < this.quote.depth && out.charCodeAt(0) === 0x3e; i++) {
+      out = out.slice(1);
+      if (this.quote.space && out.charCodeAt(0) === 0x20) out = out.slice(1);
+    }
+    return out;
+  }
+
+  private isFenceLine(s: string): boolean {
+    if (this.fence) {
+      const m = FENCE_CLOSE.exec(s);
+      if (m && m[1]![0] === this.fence.char && m[1]!.length >= this.fence.length) {
+        this.fence = null;
+        this.kinds.fence++;
+        return true;
+      }
+      return false;
+    }
+    if (this.seenStructure && !this.fenced) return false;
+    const m = FENCE_OPEN.exec(s);
+    if (!m) return false;
+    const run = m[1] ?? m[2] ?? "```";
+    this.fence = { char: run[0]!, length: run.length };
+    this.fenced = true;
+    this.kinds.fence++;
+    return true;
+  }
+
+  private isPromptLine(s: string): boolean {
+    let command = PROMPT_ANY.exec(s)?.[1];
+    if (command === undefined) {
+      const hash = PROMPT_HASH.exec(s)?.[1];
+      if (hash !== undefined && NIX_COMMAND.test(hash)) command = hash;
+    }
+    if (command === undefined) return false;
+    this.kinds.prompt++;
+    return true;
+  }
+
+  /** A body that becomes a known heading once its bullet or its trailing whitespace is repaired. */
+  private repairHeading(body: string): { body: string; kind: RepairKind } | null {
+    // nix-diff never colours a heading; a coloured line is left as it is.
+    if (body.length === 0 || body.includes("\x1b")) return null;
+    const t = classify(body);
+    if (t.type === "path" || isHeading(t)) return null;
+    const trimmed = body.trimEnd();
+    if (body.startsWith("• ")) {
+      if (trimmed !== body && isHeading(classify(trimmed))) return { body: trimmed, kind: "trailingSpace" };
+      return null;
+    }
+    if (this.bullets === "intact") return null;
+    for (const standIn of BULLET_STAND_INS) {
+      if (!trimmed.startsWith(standIn)) continue;
+      const candidate = "• " + trimmed.slice(standIn.length);
+      if (isHeading(classify(candidate))) {
+        this.bullets = "lost";
+        return { body: candidate, kind: "bullet" };
+      }
+    }
+    return null;
+  }
+}
+
+const MIN_CUT_WIDTH = 40;
+const MIN_LINES_AT_WIDTH = 5;
+const BAND = 10;
+
+/**
+ * Given a histogram of line lengths (length → number of lines, measured in
+ * whatever unit the cutter counted: bytes for GNU `cut -c`), say whether the
+ * lines look cut at a fixed width W (`cut -c1-200`, a log viewer's column
+ * limit) and return W, or null. A cut piles every longer line onto exactly W,
+ * so W is the longest length, at least 40, held by at least 5 lines, and by at
+ * least 3 times as many lines as the average length in the 10 just below it.
+ * A heuristic: a cut that shortened only a few lines is not detected, and an
+ * uncut input whose longest line repeats 5 times alone would be reported.
+ */
+export function looksCutAtWidth(lineLengths: ReadonlyMap<number, number>): number | null {
+  let width = -1;
+  for (const [length, count] of lineLengths) if (count > 0 && length > width) width = length;
+  if (width < MIN_CUT_WIDTH) return null;
+  const atWidth = lineLengths.get(width) ?? 0;
+  if (atWidth < MIN_LINES_AT_WIDTH) return null;
+  let below = 0;
+  for (let d = 1; d <= BAND; d++) below += lineLengths.get(width - d) ?? 0;
+  return atWidth * BAND >= 3 * below ? width : null;
+}

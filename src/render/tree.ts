@@ -1,0 +1,30 @@
+// `--tree`: the pruned nix-diff tree (src/analyse/tree.ts) as text with input
+// line numbers, as a fenced Markdown block, or as JSON.
+
+import type { TreeLine } from "../analyse/tree.js";
+import type { Report } from "../report.js";
+import type { Format } from "../cli.js";
+import { fit, type RenderContext } from "./context.js";
+import { fenceFor } from "./sanitize.js";
+import { safeText } from "./sanitize.js";
+
+export function renderTree(report: Report, tree: TreeLine[], format: Format, ctx: RenderContext): string {
+  if (format === "json") return JSON.stringify({ top: report.top, causes: report.causes.map((c) => c.summary), tree }, null, 2) + "\n";
+  const width = String(report.input.lines).length;
+  const plain = tree.map((t) => `${String(t.line).padStart(width)}  ${"  ".repeat(t.depth)}${t.text}`);
+  if (format === "markdown") {
+    const { fence, body } = fenceFor(plain);
+    return [`nix-diff's tree pruned to the ${report.causes.length === 1 ? "path" : "paths"} to the causes (left: input line numbers):`, "", fence + "text", ...body, fence, ""].join("\n");
+  }
+  const c = ctx.colors;
+  if (tree.length === 0) return "No pair leads to a cause.\n";
+  return (
+    tree
+      .map((t) => {
+        const text = safeText(t.text);
+        const body = t.kind === "evidence" ? c.cyan(text) : t.kind === "reference" ? c.dim(text) : text;
+        return fit(`${c.dim(String(t.line).padStart(width))}  ${"  ".repeat(t.depth)}${body}`, ctx.width);
+      })
+      .join("\n") + "\n"
+  );
+}

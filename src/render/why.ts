@@ -1,0 +1,36 @@
+// `--why NAME`: the chains from one derivation down to its causes, in each format.
+
+import type { WhyResult } from "../analyse/why.js";
+import type { Report } from "../report.js";
+import type { Format } from "../cli.js";
+import { fit, plural, type RenderContext } from "./context.js";
+import { mdCode, mdInline, safeText } from "./sanitize.js";
+
+export function renderWhy(report: Report, why: WhyResult, format: Format, ctx: RenderContext): string {
+  if (format === "json") {
+    return JSON.stringify({ query: why.query, matches: why.matches, ownCauses: why.ownCauses.map((i) => report.causes[i]), causes: report.causes.map((c) => c.summary) }, null, 2) + "\n";
+  }
+  const md = format === "markdown";
+  const c = ctx.colors;
+  const code = (s: string): string => (md ? mdCode(s) : c.bold(safeText(s)));
+  const text = (s: string): string => (md ? mdInline(s) : safeText(s));
+  const out: string[] = [];
+  if (why.matches.length === 0 && why.ownCauses.length === 0) {
+    return `${md ? "" : "drvsquash: "}no differing derivation named ${code(why.query)} in the input.\n`;
+  }
+  for (const i of why.ownCauses) {
+    const cause = report.causes[i]!;
+    out.push(`${md ? "- " : ""}${code(why.query)} is itself a cause: ${text(cause.summary)} (line ${cause.lines[0] ?? "?"})`);
+  }
+  for (const m of why.matches) {
+    out.push(`${md ? "\n#### " : ""}Why ${code(m.name)} differs (line ${m.line}; reached from the top by ${m.fromTop.map(code).join(" › ")}):`);
+    if (m.chains.length === 0) out.push(`${md ? "- " : "  "}no cause is visible below it`);
+    for (const ch of m.chains) {
+      const cause = report.causes[ch.cause]!;
+      const chain = ch.steps.map((s, k) => `${code(s)}${md ? "" : c.dim(`:${ch.lines[k]}`)}`).join(" → ");
+      out.push(`${md ? "- " : "  "}${text(cause.summary)}: ${chain}`);
+    }
+  }
+  if (!md && why.matches.length > 0) out.push(c.dim(`(${plural(why.matches.length, "pair")} named ${safeText(why.query)}; numbers are input lines)`));
+  return out.map((l) => (md ? l : fit(l, ctx.width))).join("\n") + "\n";
+}
