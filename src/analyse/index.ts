@@ -86,22 +86,20 @@ export function analyseDiff(diff: ParsedDiff, options: AnalyseOptions): Analysis
   const keys = new Set(g.key);
   const root = diff.roots.length > 0 ? diff.pairs[diff.roots[0]!]! : null;
   const notes: string[] = [];
+  const n = (k: number, one: string, many: string): string => `${k.toLocaleString("en-US")} ${k === 1 ? one : many}`;
   if (counts.skippedEnvironments > 0) {
-    notes.push(
-      `nix-diff skipped the environment comparison of ${counts.skippedEnvironments} pair${counts.skippedEnvironments === 1 ? "" : "s"} because an input already differed; an environment change there is hidden (\`nix-diff --environment\` shows it).`,
-    );
+    notes.push(`nix-diff skipped ${n(counts.skippedEnvironments, "environment comparison", "environment comparisons")}; \`nix-diff --environment\` shows changes hidden there.`);
   }
-  if (causes.some((c) => c.notDescended)) {
-    notes.push("nix-diff does not descend into an input whose name changed (a version bump), so changes inside those inputs are not shown.");
-  }
-  if (hiddenInputs > 0) notes.push(`${hiddenInputs} group${hiddenInputs === 1 ? "" : "s"} of same-named inputs differ without nix-diff saying how.`);
+  if (causes.some((c) => c.notDescended)) notes.push("nix-diff does not look inside an input whose name changed, so changes within bumped packages are not shown.");
+  if (hiddenInputs > 0) notes.push(`${n(hiddenInputs, "group", "groups")} of same-named inputs differ without nix-diff saying how.`);
   if (diff.stats.truncated) notes.push(`The input is incomplete: ${diff.stats.truncatedReason ?? "it ends inside a pair"}.`);
-  if (diff.stats.fragment) notes.push("The input is a fragment of a nix-diff output: it does not start at the top-level pair.");
-  if (g.unresolved > 0) notes.push(`${g.unresolved} "already compared" mention${g.unresolved === 1 ? "" : "s"} refer to pairs not in the input.`);
-  if (g.ambiguities.length > 0) notes.push(`${g.ambiguities.length} "already compared" mention${g.ambiguities.length === 1 ? "" : "s"} match more than one earlier pair of that name; each is linked to all of them.`);
-  if (diff.stats.unrecognized > 0) notes.push(`${diff.stats.unrecognized} input line${diff.stats.unrecognized === 1 ? " was" : "s were"} not recognised (\`--show-unrecognized\` lists them).`);
-  if (diff.stats.documents > 1) notes.push(`The input holds ${diff.stats.documents} separate nix-diff outputs (or fragments); they are analysed together.`);
-  if (diff.stats.valuesCut > 0) notes.push(`${diff.stats.valuesCut} very long value${diff.stats.valuesCut === 1 ? " was" : "s were"} cut to the first 64 KiB.`);
+  if (diff.stats.fragment) notes.push("The input is a fragment: it does not start at the top-level pair.");
+  if (g.unresolved > 0) notes.push(`${n(g.unresolved, '"already compared" mention refers', '"already compared" mentions refer')} to pairs not in the input.`);
+  if (g.ambiguities.length > 0) notes.push(`${n(g.ambiguities.length, '"already compared" mention matches', '"already compared" mentions match')} several earlier pairs of that name (linked to all).`);
+  if (diff.stats.unrecognized > 0) notes.push(`${n(diff.stats.unrecognized, "input line was", "input lines were")} not recognised (\`--show-unrecognized\` lists them).`);
+  if (diff.stats.documents > 1) notes.push(`The input holds ${diff.stats.documents} separate nix-diff outputs or fragments, analysed together.`);
+  if (diff.stats.valuesCut > 0) notes.push(`${n(diff.stats.valuesCut, "very long value was", "very long values were")} cut (64 KiB per value, 1 MiB per line).`);
+  if (diff.stats.invalidUtf8 > 0) notes.push(`${n(diff.stats.invalidUtf8, "line holds", "lines hold")} bytes that are not UTF-8 (shown as U+FFFD).`);
 
   const report: Report = {
     tool: { name: "drvsquash", version: options.version },

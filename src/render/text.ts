@@ -38,6 +38,11 @@ export function renderText(report: Report, ctx: RenderContext): string {
     for (const cause of causes) {
       line(`  ${causeHeadline(cause, ctx)}`);
       line(`    ${c.dim(causeWhere(cause, report))}`);
+      // A changed source file: its first changed line, markers as nix-diff prints them.
+      if (cause.kind === "source") {
+        const first = cause.evidence.find((e) => !e.text.startsWith("• "));
+        if (first) line(`    ${c.dim("│")} ${safeText(first.text.trim())}`);
+      }
     }
   }
   if (report.causes.length === 0) {
@@ -54,12 +59,11 @@ export function header(report: Report, ctx: RenderContext): string[] {
   const s = report.summary;
   const real = report.causes.filter((x) => x.kind !== "unexplained").length;
   const unexplained = report.causes.length - real;
-  const top = report.top ? safeText(report.top.name) : "the input";
   return [
     fit(
       `${c.bold("drvsquash")}: ${plural(report.input.lines, "line")} of nix-diff → ${c.bold(plural(real, "root cause"))}` +
         (unexplained ? `, ${plural(unexplained, "unexplained pair")}` : "") +
-        ` in ${plural(s.pairs, "differing derivation")} under ${top}`,
+        ` in ${plural(s.pairs, "differing derivation")}`,
       ctx.width,
     ),
   ];
@@ -71,7 +75,7 @@ export function funnelSentence(report: Report): string | null {
   const n = all.causes.length;
   return (
     `${n === 1 ? "The cause reaches" : n === 2 ? "Both causes reach" : `All ${n} causes reach`} ${safeText(report.top.name)} only through ${safeText(all.drv)}` +
-    ` (${num(all.lines)} of ${num(report.input.lines)} lines are under it).`
+    ` (${num(all.lines)} of ${num(report.input.lines)} lines).`
   );
 }
 
