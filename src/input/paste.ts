@@ -33,8 +33,8 @@
 //   Windows-1252) or nothing is replaced by `• ` gets the bullet back, unless
 //   the first heading of the input had its real bullet; a line that already
 //   classifies as a path or a heading is never rewritten;
-// - trailing whitespace is trimmed from a `• ` line only when that makes it a
-//   known heading (terminal copies and Markdown hard breaks add it).
+// - trailing whitespace is trimmed only from a line that it keeps from being
+//   a known heading (terminal copies and Markdown hard breaks add it).
 //
 // Not repaired: lines re-wrapped by a forum (a wrapped line cannot be told
 // from a value that continues at column 0), and any consistent extra
@@ -254,6 +254,7 @@ export class PasteRepair {
   }
 
   private isPromptLine(s: string): boolean {
+    if (this.seenStructure) return false;
     let command = PROMPT_ANY.exec(s)?.[1];
     if (command === undefined) {
       const hash = PROMPT_HASH.exec(s)?.[1];
