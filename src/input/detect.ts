@@ -128,7 +128,6 @@ function cutSample(s: string, max: number): string {
 /** Look at the first bytes of the input (up to 64 KiB) and say what it is. */
 export function sniff(head: Uint8Array): Sniff {
   const bytes = head.subarray(0, SNIFF_BYTES);
-  if (bytes.length === 0) return { kind: "empty" };
   const reason = binaryReason(bytes);
   if (reason) return { kind: "binary", reason };
   if (isBlank(bytes)) return { kind: "empty" };
@@ -161,12 +160,11 @@ export function sniff(head: Uint8Array): Sniff {
     }
   }
 
+  if (nixDiff > 0) return { kind: "nix-diff-text" };
   let best: OtherTool | null = null;
   for (const tool of Object.keys(other) as OtherTool[]) {
     if (other[tool] >= OTHER_TOOL_SCORE && (best === null || other[tool] > other[best])) best = tool;
   }
-  // nix-diff-rs borrows nix-diff's wording; only there do both kinds of marks compete.
-  if (nixDiff > 0 && !(best === "nix-diff-rs" && other["nix-diff-rs"] > nixDiff)) return { kind: "nix-diff-text" };
   if (best) return { kind: best, hint: HINTS[best] };
 
   const first = lines.find((l) => l.trim() !== "") ?? "";
