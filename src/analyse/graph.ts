@@ -27,9 +27,12 @@ export function buildGraph(diff: ParsedDiff): PairGraph {
   const out: number[][] = Array.from({ length: n }, () => []);
   const inn: number[][] = Array.from({ length: n }, () => []);
   const key = diff.pairs.map((p) => (p.oldPath || p.newPath ? `${p.oldPath ?? ""}|${p.newPath ?? ""}` : `#${p.id}`));
+  // Per name, the first printing of each distinct pair of that name, in input order.
   const byName = new Map<string, number[]>();
+  const seenKey = new Set<string>();
   for (const p of diff.pairs) {
-    if (p.inferred) continue;
+    if (p.inferred || seenKey.has(key[p.id]!)) continue;
+    seenKey.add(key[p.id]!);
     const list = byName.get(p.name);
     if (list) list.push(p.id);
     else byName.set(p.name, [p.id]);
@@ -47,18 +50,18 @@ export function buildGraph(diff: ParsedDiff): PairGraph {
   for (const p of diff.pairs) {
     for (const ref of p.alreadyCompared) {
       mentions++;
-      const candidates = (byName.get(ref.name) ?? []).filter((id) => diff.pairs[id]!.firstLine < ref.line);
-      // One target per distinct derivation pair: its first printing.
-      const firstByKey = new Map<string, number>();
-      for (const id of candidates) if (!firstByKey.has(key[id]!)) firstByKey.set(key[id]!, id);
-      if (firstByKey.size === 0) {
+      // nix-diff compared it earlier in its walk, so it was printed above this line.
+      const all = byName.get(ref.name) ?? [];
+      let count = 0;
+      while (count < all.length && diff.pairs[all[count]!]!.firstLine < ref.line) count++;
+      if (count === 0) {
         unresolved++;
         continue;
       }
-      if (firstByKey.size > 1) {
-        ambiguities.push({ name: ref.name, line: ref.line, candidates: [...firstByKey.values()].map((id) => diff.pairs[id]!.firstLine) });
+      if (count > 1) {
+        ambiguities.push({ name: ref.name, line: ref.line, candidates: all.slice(0, count).map((id) => diff.pairs[id]!.firstLine) });
       }
-      for (const id of firstByKey.values()) link(p.id, id);
+      for (let i = 0; i < count; i++) link(p.id, all[i]!);
     }
   }
 
@@ -217,4 +220,132 @@ export function commonDominator(idom: Int32Array, ids: number[]): number {
     if (acc < 0) return -1;
   }
   return acc ?? -1;
+}
+
+/**
+ * Strongly connected components (Tarjan, iteratively), numbered in the order
+ * Tarjan closes them: every component after all components below it.
+ * Real derivation graphs have no cycles, but an ambiguous "already compared"
+ * link can close one.
+ */
+export function components(g: PairGraph): { comp: Int32Array; count: number } {
+  const n = g.out.length;
+  const index = new Int32Array(n).fill(-1);
+  const low = new Int32Array(n);
+  const comp = new Int32Array(n).fill(-1);
+  const onStack = new Uint8Array(n);
+  const stack: number[] = [];
+  const call: number[] = [];
+  const edge: number[] = [];
+  let next = 0;
+  let count = 0;
+  for (let s = 0; s < n; s++) {
+    if (index[s] !== -1) continue;
+    call.push(s);
+    edge.push(0);
+    index[s] = low[s] = next++;
+    stack.push(s);
+    onStack[s] = 1;
+    while (call.length > 0) {
+      const v = call[call.length - 1]!;
+      const i = edge[edge.length - 1]!;
+      const succ = g.out[v]!;
+      if (i < succ.length) {
+        edge[edge.length - 1] = i + 1;
+        const w = succ[i]!;
+        if (index[w] === -1) {
+          index[w] = low[w] = next++;
+          stack.push(w);
+          onStack[w] = 1;
+          call.push(w);
+          edge.push(0);
+        } else if (onStack[w]) {
+          low[v] = Math.min(low[v]!, index[w]!);
+        }
+        continue;
+      }
+      call.pop();
+      edge.pop();
+      if (low[v] === index[v]) {
+        let w: number;
+        do {
+          w = stack.pop()!;
+          onStack[w] = 0;
+          comp[w] = count;
+        } while (w !== v);
+        count++;
+      }
+      const parent = call[call.length - 1];
+      if (parent !== undefined) low[parent] = Math.min(low[parent]!, low[v]!);
+    }
+  }
+  return { comp, count };
+}
+
+/**
+ * For every cause: how many distinct pairs have it below them, and which of
+ * the top pair's direct inputs lead to it. One bitset pass over the graph per
+ * batch of causes, so the cost grows with pairs × causes / 32, not with
+ * pairs × causes; pairs on a cycle (see `components`) share one bitset.
+ */
+export function reach(g: PairGraph, causePairs: number[][]): { affects: number[]; via: number[][] } {
+  const n = g.out.length;
+  const { comp, count: comps } = components(g);
+  // Pairs grouped by component, components in children-first order.
+  const members: number[][] = Array.from({ length: comps }, () => []);
+  for (let v = 0; v < n; v++) members[comp[v]!]!.push(v);
+  const keyIndex = new Map<string, number>();
+  const keyOf = new Int32Array(n);
+  for (let v = 0; v < n; v++) {
+    const k = g.key[v]!;
+    let i = keyIndex.get(k);
+    if (i === undefined) {
+      i = keyIndex.size;
+      keyIndex.set(k, i);
+    }
+    keyOf[v] = i;
+  }
+  const keys = keyIndex.size;
+  const affects = new Array<number>(causePairs.length).fill(0);
+  const via: number[][] = causePairs.map(() => []);
+  const rootKids = [...new Set(g.roots.flatMap((r) => g.out[r]!))];
+  const BATCH = 512;
+  for (let base = 0; base < causePairs.length; base += BATCH) {
+    const count = Math.min(BATCH, causePairs.length - base);
+    const W = (count + 31) >>> 5;
+    const bits = new Uint32Array(comps * W);
+    for (let c = 0; c < count; c++) {
+      for (const id of causePairs[base + c]!) bits[comp[id]! * W + (c >>> 5)]! |= 1 << (c & 31);
+    }
+    for (let k = 0; k < comps; k++) {
+      const ko = k * W;
+      for (const v of members[k]!) {
+        for (const w of g.out[v]!) {
+          const wo = comp[w]! * W;
+          if (wo === ko) continue;
+          for (let j = 0; j < W; j++) bits[ko + j]! |= bits[wo + j]!;
+        }
+      }
+    }
+    const perKey = new Uint32Array(keys * W);
+    for (let v = 0; v < n; v++) {
+      const ko = keyOf[v]! * W;
+      const vo = comp[v]! * W;
+      for (let j = 0; j < W; j++) perKey[ko + j]! |= bits[vo + j]!;
+    }
+    for (let k = 0; k < keys; k++) {
+      for (let j = 0; j < W; j++) {
+        let word = perKey[k * W + j]!;
+        while (word !== 0) {
+          const bit = 31 - Math.clz32(word & -word);
+          affects[base + j * 32 + bit]!++;
+          word &= word - 1;
+        }
+      }
+    }
+    for (const r of rootKids) {
+      for (let c = 0; c < count; c++) if (bits[comp[r]! * W + (c >>> 5)]! & (1 << (c & 31))) via[base + c]!.push(r);
+    }
+  }
+  return { affects, via };
 }

@@ -5,7 +5,7 @@
 import type { ParsedDiff } from "../model.js";
 import type { Cause, CauseKind, Funnel, PairLines, Report } from "../report.js";
 import { findCauses, type CauseDraft } from "./causes.js";
-import { ancestors, buildGraph, commonDominator, dominators, pathTo, type PairGraph } from "./graph.js";
+import { buildGraph, commonDominator, dominators, pathTo, reach, type PairGraph } from "./graph.js";
 
 export interface AnalyseOptions {
   /** Where the input came from (`stdin`, a file name), for the report. */
@@ -36,7 +36,8 @@ export function analyseDiff(diff: ParsedDiff, options: AnalyseOptions): Analysis
     return p.lastLine - p.firstLine + 1;
   };
 
-  const placed = drafts.map((d) => ({ cause: placeCause(d, g, diff, names), pairIds: d.pairIds }));
+  const reached = reach(g, drafts.map((d) => d.pairIds));
+  const placed = drafts.map((d, i) => ({ cause: placeCause(d, g, names, reached.affects[i]!, names(reached.via[i]!)), pairIds: d.pairIds }));
   placed.sort(
     ({ cause: a }, { cause: b }) =>
       Number(a.kind === "unexplained") - Number(b.kind === "unexplained") ||
@@ -123,26 +124,16 @@ export function analyseDiff(diff: ParsedDiff, options: AnalyseOptions): Analysis
   return { report, graph: g, causePairs };
 }
 
-function placeCause(d: CauseDraft, g: PairGraph, diff: ParsedDiff, names: (ids: number[]) => string[]): Cause {
-  const reach = ancestors(g, d.pairIds);
-  const keys = new Set<string>();
-  for (let v = 0; v < reach.length; v++) if (reach[v]) keys.add(g.key[v]!);
+function placeCause(d: CauseDraft, g: PairGraph, names: (ids: number[]) => string[], affects: number, via: string[]): Cause {
   // Shortest path to any pair that shows it.
   let best: number[] | null = null;
   for (const id of d.pairIds) {
     const p = pathTo(g, id);
     if (!best || p.length < best.length) best = p;
   }
-  const via = new Set<string>();
-  for (const r of g.roots) for (const c of g.out[r]!) if (reach[c]) via.add(diff.pairs[c]!.name);
   const { pairIds: _ids, ...rest } = d;
   void _ids;
-  return {
-    ...rest,
-    path: names(best ?? []),
-    via: [...via],
-    affects: keys.size,
-  };
+  return { ...rest, path: names(best ?? []), via, affects };
 }
 
 /** The deepest pair holding most of the text, then the largest subtrees under the top. */

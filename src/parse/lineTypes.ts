@@ -36,59 +36,80 @@ export type LineTypeName = LineType["type"];
 
 export const BULLET = "• ";
 
-// A derivation path line: `- /nix/store/<hash>-<name>.drv:{out,dev}`.
-// The store directory is whatever precedes the 32-character hash.
-const PATH_LINE = /^([-+]) ((?:\/[^/\s]+)+\/[0-9a-df-np-sv-z]{32}-(\S+?)\.drv):\{([^}]*)\}\s*$/;
+// Headings are matched on the text after `• `: exact texts by table lookup,
+// the ones naming an input by prefix and suffix (this runs once per line of a
+// possibly million-line input, so no regex loop).
+// Shared, frozen results: callers must not change a classification.
+const FIXED = new Map<string, LineType>([
+  ["These two derivations have already been compared", { type: "alreadyCompared" }],
+  ["Skipping because only derivations that have already been compared and shown in the diff are below", { type: "onlyAlreadyComparedBelow" }],
+  ["The derivation names do not match", { type: "namesDiffer" }],
+  ["The requested outputs do not match", { type: "outputsDiffer" }],
+  ["The set of outputs do not match:", { type: "outputSet" }],
+  ["The platforms do not match", { type: "platform" }],
+  ["The builders do not match", { type: "builder" }],
+  ["The arguments do not match", { type: "arguments" }],
+  ["The set of input source names do not match:", { type: "sourceNameSet" }],
+  ["The set of input sources do not match:", { type: "sourceSet" }],
+  ["The set of input derivation names do not match:", { type: "inputNameSet", legacy: false }],
+  ["The set of input names do not match:", { type: "inputNameSet", legacy: true }],
+  ["Input derivations differ but have already been compared", { type: "alreadyComparedGroup" }],
+  ["The environments do not match:", { type: "envDiffers" }],
+  ["Skipping environment comparison", { type: "envSkipped" }],
+]);
+for (const t of FIXED.values()) Object.freeze(t);
 
-type Heading = [RegExp, (m: RegExpExecArray) => LineType];
-
-// Headings are matched on the text after `• `.
-const HEADINGS: Heading[] = [
-  [/^These two derivations have already been compared$/, () => ({ type: "alreadyCompared" })],
-  [/^Skipping because only derivations that have already been compared and shown in the diff are below$/, () => ({ type: "onlyAlreadyComparedBelow" })],
-  [/^The derivation names do not match$/, () => ({ type: "namesDiffer" })],
-  [/^The requested outputs do not match$/, () => ({ type: "outputsDiffer" })],
-  [/^The set of outputs do not match:$/, () => ({ type: "outputSet" })],
-  [/^\s*Hash algorithm:$/, () => ({ type: "hashAlgorithm" })],
-  [/^\{([^}]*)\}:$/, (m) => ({ type: "hashOutput", output: m[1] ?? "" })],
-  [/^The platforms do not match$/, () => ({ type: "platform" })],
-  [/^The builders do not match$/, () => ({ type: "builder" })],
-  [/^The arguments do not match$/, () => ({ type: "arguments" })],
-  [/^The set of input source names do not match:$/, () => ({ type: "sourceNameSet" })],
-  [/^The input source named `(.*)` differs$/, (m) => ({ type: "sourceContent", name: m[1] ?? "" })],
-  [/^The input sources named `(.*)` differ$/, (m) => ({ type: "sourcePaths", name: m[1] ?? "" })],
-  [/^The set of input sources do not match:$/, () => ({ type: "sourceSet" })],
-  [/^The set of input derivation names do not match:$/, () => ({ type: "inputNameSet", legacy: false })],
-  [/^The set of input names do not match:$/, () => ({ type: "inputNameSet", legacy: true })],
-  [/^The set of input derivations named `(.*)` do not match$/, (m) => ({ type: "inputGroup", name: m[1] ?? "", legacy: false })],
-  [/^The set of inputs named `(.*)` do not match$/, (m) => ({ type: "inputGroup", name: m[1] ?? "", legacy: true })],
-  [/^The input derivation named `(.*)` differs$/, (m) => ({ type: "inputDiffers", name: m[1] ?? "", legacy: false })],
-  [/^The input named `(.*)` differs$/, (m) => ({ type: "inputDiffers", name: m[1] ?? "", legacy: true })],
-  [/^Input derivations differ but have already been compared$/, () => ({ type: "alreadyComparedGroup" })],
-  [/^The environments do not match:$/, () => ({ type: "envDiffers" })],
-  [/^Skipping environment comparison$/, () => ({ type: "envSkipped" })],
+const NAMED: [string, string, (name: string) => LineType][] = [
+  ["The input derivation named `", "` differs", (name) => ({ type: "inputDiffers", name, legacy: false })],
+  ["The input source named `", "` differs", (name) => ({ type: "sourceContent", name })],
+  ["The input sources named `", "` differ", (name) => ({ type: "sourcePaths", name })],
+  ["The set of input derivations named `", "` do not match", (name) => ({ type: "inputGroup", name, legacy: false })],
+  ["The input named `", "` differs", (name) => ({ type: "inputDiffers", name, legacy: true })],
+  ["The set of inputs named `", "` do not match", (name) => ({ type: "inputGroup", name, legacy: true })],
 ];
+
+function heading(text: string): LineType {
+  const fixed = FIXED.get(text);
+  if (fixed) return fixed;
+  for (const [prefix, suffix, make] of NAMED) {
+    if (text.length > prefix.length + suffix.length - 1 && text.startsWith(prefix) && text.endsWith(suffix)) {
+      return make(text.slice(prefix.length, text.length - suffix.length));
+    }
+  }
+  if (text.endsWith("Hash algorithm:") && text.trim() === "Hash algorithm:") return { type: "hashAlgorithm" };
+  if (text.charCodeAt(0) === 0x7b /* { */ && text.endsWith("}:") && text.indexOf("}") === text.length - 2) {
+    return { type: "hashOutput", output: text.slice(1, -2) };
+  }
+  return { type: "bullet", text };
+}
+
+const HASH_CHAR = /^[0-9a-df-np-sv-z]{32}-/;
+
+/** `- /nix/store/<hash>-<name>.drv:{out,dev}`: the store directory is whatever precedes the hash. */
+function pathLine(body: string): LineType | null {
+  if (body.charCodeAt(2) !== 0x2f /* / */) return null;
+  const end = body.trimEnd();
+  if (end.charCodeAt(end.length - 1) !== 0x7d /* } */) return null;
+  const at = end.lastIndexOf(".drv:{");
+  if (at < 0 || end.indexOf("}", at) !== end.length - 1) return null;
+  const path = end.slice(2, at + 4);
+  if (/\s/.test(path)) return null;
+  const slash = path.lastIndexOf("/");
+  const base = path.slice(slash + 1);
+  if (slash <= 0 || !HASH_CHAR.test(base) || base.length <= 37) return null;
+  return { type: "path", sign: body.charCodeAt(0) === 0x2d ? "-" : "+", path, name: base.slice(33, -4), outputs: end.slice(at + 6, -1) };
+}
 
 /** Classify the text of a line after its leading spaces. */
 export function classify(body: string): LineType {
   const first = body.charCodeAt(0);
-  if (first === 0x2022 /* • */ && body.charCodeAt(1) === 0x20) {
-    const text = body.slice(2);
-    // Fast path: headings all start with a capital, `{` or spaces; arguments can be anything.
-    for (const [re, make] of HEADINGS) {
-      const m = re.exec(text);
-      if (m) return make(m);
-    }
-    return { type: "bullet", text };
-  }
+  if (first === 0x2022 /* • */ && body.charCodeAt(1) === 0x20) return heading(body.slice(2));
   if ((first === 0x2d /* - */ || first === 0x2b) /* + */ && body.charCodeAt(1) === 0x20) {
-    const m = PATH_LINE.exec(body);
-    if (m) {
-      return { type: "path", sign: m[1] as "-" | "+", path: m[2] ?? "", name: m[3] ?? "", outputs: m[4] ?? "" };
-    }
+    const path = pathLine(body);
+    if (path) return path;
     return first === 0x2d ? { type: "minus", text: body.slice(2) } : { type: "plus", text: body.slice(2) };
   }
-  if (body === "''" || /^''\s*$/.test(body)) return { type: "quotes" };
+  if (first === 0x27 && body.charCodeAt(1) === 0x27 && body.trimEnd().length === 2) return { type: "quotes" };
   return { type: "text", text: body };
 }
 

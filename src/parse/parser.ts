@@ -52,12 +52,23 @@ interface Block {
   started: boolean;
   closeIndent: number;
   contentIndent: number;
+  /** Closing column of nix-diff < 1.0.11's blocks: the key's column (their lines sit 4 deeper). */
+  legacyCloseIndent: number | null;
 }
 
 const DEFAULT_MAX_VALUE = 64 * 1024;
 /** Name of a pair we know only as the parent of a pasted fragment. */
 export const INFERRED_NAME = "…";
 const ENV_LINE = /^(?:([-+]) )?([^=\s][^=]*)=(.*)$/;
+
+/**
+ * A copy of `s` that does not hold on to the line (or the whole read chunk)
+ * it was cut from: V8 keeps a substring's parent alive, and a million-line
+ * input must not stay in memory because of a few names taken from each line.
+ */
+export function flat(s: string): string {
+  return (" " + s).slice(1);
+}
 
 function leadingSpaces(s: string): number {
   let i = 0;
@@ -79,6 +90,8 @@ export class DiffParser {
   private readonly maxValue: number;
   private readonly maxSample: number;
   private wordings = new Set<string>();
+  /** Names, keys and list items repeat thousands of times: keep one copy of each. */
+  private readonly interned = new Map<string, string>();
   readonly stats: InputStats = {
     lines: 0,
     blank: 0,
@@ -207,7 +220,7 @@ export class DiffParser {
     const top = this.top();
     if (top?.section && this.takeSectionLine(top, top.section, indent, t, body, line, n)) return;
     if (t.type === "path") return this.onPath(t, indent, n);
-    if (isHeading(t)) return this.onHeading(t, indent, n);
+    if (isHeading(t)) return this.onHeading(t, indent, n, line);
     this.unrecognized(n, line);
   }
 
@@ -216,7 +229,12 @@ export class DiffParser {
     const b = this.block!;
     const lead = leadingSpaces(line);
     const rest = line.slice(lead);
-    if (lead === b.closeIndent && /^''\s*$/.test(rest)) {
+    if (!b.started && rest.length > 0 && lead >= b.contentIndent + 4 && b.legacyCloseIndent === null) {
+      // nix-diff 1.0.10 indents a block's lines 4 past the key and closes it at the key's column.
+      b.legacyCloseIndent = b.contentIndent;
+      b.contentIndent += 4;
+    }
+    if ((lead === b.closeIndent || lead === b.legacyCloseIndent) && /^''\s*$/.test(rest)) {
       b.target.lastLine = n;
       this.block = null;
       return true;
@@ -237,26 +255,26 @@ export class DiffParser {
       case "list":
         if (indent !== sec.contentIndent) return false;
         if (t.type === "path") {
-          const item = { text: `${t.path}:{${t.outputs}}`, line: n };
+          const item = { text: this.intern(`${t.path}:{${t.outputs}}`), line: n };
           (t.sign === "-" ? sec.finding.items.old : sec.finding.items.new).push(item);
           return true;
         }
         if (t.type === "minus" || t.type === "plus") {
-          (t.type === "minus" ? sec.finding.items.old : sec.finding.items.new).push({ text: t.text, line: n });
+          (t.type === "minus" ? sec.finding.items.old : sec.finding.items.new).push({ text: this.intern(t.text), line: n });
           return true;
         }
         return false;
       case "arguments":
         if (indent !== sec.contentIndent) return false;
         if (body.startsWith("• ")) sec.finding.args.push({ op: " ", text: body.slice(2), line: n });
-        else if (t.type === "minus") sec.finding.args.push({ op: "-", text: t.text, line: n });
-        else if (t.type === "plus") sec.finding.args.push({ op: "+", text: t.text, line: n });
+        else if (t.type === "minus") sec.finding.args.push({ op: "-", text: this.intern(t.text), line: n });
+        else if (t.type === "plus") sec.finding.args.push({ op: "+", text: this.intern(t.text), line: n });
         else if (t.type === "path") sec.finding.args.push({ op: t.sign, text: body.slice(2), line: n });
         else return false;
         return true;
       case "alreadyComparedGroup":
         if (indent !== sec.contentIndent || t.type !== "text") return false;
-        this.addRef(frame.pair, { name: body.trimEnd(), line: n, form: "grouped" });
+        this.addRef(frame.pair, { name: this.intern(body.trimEnd()), line: n, form: "grouped" });
         return true;
       case "sourceContent": {
         if (indent !== sec.contentIndent) return false;
@@ -265,7 +283,7 @@ export class DiffParser {
         sec.finding.diff = diff;
         frame.section = null;
         if (t.type === "quotes") {
-          this.block = { target: diff, started: false, closeIndent: frame.indent, contentIndent: sec.contentIndent };
+          this.block = { target: diff, started: false, closeIndent: frame.indent, contentIndent: sec.contentIndent, legacyCloseIndent: null };
         } else {
           this.appendValue(diff, body, n);
           diff.lastLine = n;
@@ -294,7 +312,7 @@ export class DiffParser {
       const m = ENV_LINE.exec(body);
       if (m) {
         const sign = m[1];
-        const key = m[2] ?? "";
+        const key = this.intern(m[2] ?? "");
         const group = sign === "-" ? 0 : sign === "+" ? 1 : 2;
         const inOrder = group > sec.group || (group === sec.group && key > sec.lastKey) || sec.last === null;
         if (inOrder) {
@@ -309,7 +327,7 @@ export class DiffParser {
           sec.lastWasBlock = side === "both" && value === "''";
           if (sec.lastWasBlock) {
             rendered.firstLine = n + 1;
-            this.block = { target: rendered, started: false, closeIndent: frame.indent, contentIndent: sec.contentIndent };
+            this.block = { target: rendered, started: false, closeIndent: frame.indent, contentIndent: sec.contentIndent, legacyCloseIndent: null };
           } else {
             this.appendValue(rendered, value, n);
           }
@@ -332,7 +350,7 @@ export class DiffParser {
     const frame = fi >= 0 ? this.stack[fi] : undefined;
     if (frame && fi === this.stack.length - 1 && frame.section === null) {
       if (!frame.pair) {
-        frame.pair = this.newPair(t.name, frame.parent, frame.pendingLine);
+        frame.pair = this.newPair(this.intern(t.name), frame.parent, frame.pendingLine);
         this.setPath(frame.pair, t);
         return;
       }
@@ -344,7 +362,7 @@ export class DiffParser {
     }
     // A pair that starts on its own: the top of a document, or of another pasted fragment.
     this.closeFramesAbove(-1, n - 1);
-    const root = this.newPair(t.name, null, n);
+    const root = this.newPair(this.intern(t.name), null, n);
     if (indent > 0) this.stats.fragment = true;
     this.setPath(root, t);
     this.roots.push(root.id);
@@ -352,7 +370,7 @@ export class DiffParser {
     this.stack.push({ pair: root, pendingName: "", pendingLine: n, parent: null, indent, section: null });
   }
 
-  private onHeading(t: LineType, indent: number, n: number): void {
+  private onHeading(t: LineType, indent: number, n: number, line: string): void {
     this.seenStructure = true;
     let fi = this.frameIndexAt(indent);
     if (fi < 0) {
@@ -362,7 +380,7 @@ export class DiffParser {
         fi = 0;
         this.inferAncestor(indent, n);
       } else {
-        this.unrecognized(n, " ".repeat(indent) + "• …");
+        this.unrecognized(n, line);
         return;
       }
     }
@@ -387,7 +405,7 @@ export class DiffParser {
     switch (t.type) {
       case "inputDiffers":
         if (t.legacy) this.wordings.add("<1.0.11");
-        this.stack.push({ pair: null, pendingName: t.name, pendingLine: n, parent: pair, indent: indent + 2, section: null });
+        this.stack.push({ pair: null, pendingName: this.intern(t.name), pendingLine: n, parent: pair, indent: indent + 2, section: null });
         return;
       case "alreadyCompared":
         // Without the heading above it (a fragment): this pair was shown earlier.
@@ -453,7 +471,7 @@ export class DiffParser {
         pair.envSkippedLine = n;
         return;
       default:
-        this.unrecognized(n, " ".repeat(indent) + "• …");
+        this.unrecognized(n, line);
     }
   }
 
@@ -519,6 +537,15 @@ export class DiffParser {
     this.stack.unshift({ pair, pendingName: "", pendingLine: n, parent: null, indent, section: null });
   }
 
+  private intern(s: string): string {
+    let v = this.interned.get(s);
+    if (v === undefined) {
+      v = flat(s);
+      if (this.interned.size < 1_000_000) this.interned.set(v, v);
+    }
+    return v;
+  }
+
   private newPair(name: string, parent: DrvPair | null, line: number): DrvPair {
     const pair: DrvPair = {
       id: this.pairs.length,
@@ -546,13 +573,13 @@ export class DiffParser {
 
   private setPath(pair: DrvPair, t: Extract<LineType, { type: "path" }>): void {
     if (t.sign === "-") {
-      pair.oldPath = t.path;
-      pair.oldOutputs = t.outputs;
+      pair.oldPath = flat(t.path);
+      pair.oldOutputs = this.intern(t.outputs);
     } else {
-      pair.newPath = t.path;
-      pair.newOutputs = t.outputs;
+      pair.newPath = flat(t.path);
+      pair.newOutputs = this.intern(t.outputs);
     }
-    if (pair.name === INFERRED_NAME || pair.name === "") pair.name = t.name;
+    if (pair.name === INFERRED_NAME || pair.name === "") pair.name = this.intern(t.name);
   }
 
   private addRef(pair: DrvPair | null, ref: AlreadyComparedRef): void {
@@ -568,7 +595,7 @@ export class DiffParser {
       this.stats.valuesCut++;
       return;
     }
-    target.text += s;
+    target.text += flat(s);
   }
 
   private sectionIsEmpty(sec: Section): boolean {
