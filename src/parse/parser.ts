@@ -133,7 +133,8 @@ export class DiffParser {
     }
     if (!this.seenStructure && this.stack.length === 0 && !this.block) {
       const body = line.trimStart();
-      if (body.startsWith("• ") && leadingSpaces(line) === 0 && isHeading(classify(body))) {
+      const t = leadingSpaces(line) === 0 ? classify(body) : null;
+      if (t && (isHeading(t) || (t.type === "path" && t.sign === "-"))) {
         this.held = { line, n };
         return;
       }
@@ -195,7 +196,7 @@ export class DiffParser {
       ? "1.0.21"
       : this.wordings.has("<1.0.11")
         ? "<1.0.11"
-        : this.wordings.has("1.0.11-1.0.20")
+        : this.wordings.has("1.0.11-1.0.20") || this.wordings.has(">=1.0.11")
           ? "1.0.11-1.0.20"
           : "unknown";
     this.stats.coloured = this.decoder.sawColour;
@@ -229,8 +230,9 @@ export class DiffParser {
     const b = this.block!;
     const lead = leadingSpaces(line);
     const rest = line.slice(lead);
-    if (!b.started && rest.length > 0 && lead >= b.contentIndent + 4 && b.legacyCloseIndent === null) {
+    if (!b.started && rest.length > 0 && lead >= b.contentIndent + 4 && this.blockLayout() !== "modern") {
       // nix-diff 1.0.10 indents a block's lines 4 past the key and closes it at the key's column.
+      // Which layout it is shows in the wording seen so far, or else in this first line's indentation.
       b.legacyCloseIndent = b.contentIndent;
       b.contentIndent += 4;
     }
@@ -404,7 +406,7 @@ export class DiffParser {
     };
     switch (t.type) {
       case "inputDiffers":
-        if (t.legacy) this.wordings.add("<1.0.11");
+        this.wordings.add(t.legacy ? "<1.0.11" : ">=1.0.11");
         this.stack.push({ pair: null, pendingName: this.intern(t.name), pendingLine: n, parent: pair, indent: indent + 2, section: null });
         return;
       case "alreadyCompared":
@@ -477,6 +479,12 @@ export class DiffParser {
 
   // ---------------------------------------------------------------- helpers
 
+  private blockLayout(): "legacy" | "modern" | "unknown" {
+    if (this.wordings.has("<1.0.11")) return "legacy";
+    if (this.wordings.has(">=1.0.11")) return "modern";
+    return "unknown";
+  }
+
   /** The column of the first line of a paste, which forums flatten to 0, read from the second line. */
   private guessFirstIndent(first: string, second: string): number | undefined {
     const t = classify(first.trimStart());
@@ -484,7 +492,8 @@ export class DiffParser {
     const nextType = classify(second.slice(next));
     if (next === 0) return undefined;
     let guess: number;
-    if (t.type === "inputDiffers") guess = next - 2;
+    if (t.type === "path") guess = nextType.type === "path" ? next : 0;
+    else if (t.type === "inputDiffers") guess = next - 2;
     else if (isHeading(nextType)) guess = next;
     else guess = next - 4;
     return guess > 0 ? guess : undefined;
