@@ -171,7 +171,9 @@ export async function main(io: Io): Promise<number> {
   const sources = options.files.length === 0 ? ["-"] : options.files;
   try {
     for (const file of sources) {
-      await readDiff(openInput(file, io), parser);
+      const progress = options.progress ? progressFor(file, io) : null;
+      await readDiff(openInput(file, io), parser, progress ? { onProgress: progress.update } : {});
+      progress?.done();
     }
   } catch (e) {
     if (e instanceof InputError) {
@@ -206,6 +208,37 @@ export async function main(io: Io): Promise<number> {
 }
 
 let currentFile: string | null = null;
+
+const PROGRESS_MIN_BYTES = 20 * 1024 * 1024;
+
+/** Bytes and lines read, on stderr, for big files; cleared when done. */
+function progressFor(file: string, io: Io): { update: (bytes: number, lines: number) => void; done: () => void } | null {
+  if (file === "-") return null;
+  let size = 0;
+  try {
+    size = statSync(file).size;
+  } catch {
+    return null;
+  }
+  if (size < PROGRESS_MIN_BYTES) return null;
+  const started = Date.now();
+  let last = 0;
+  let shown = false;
+  return {
+    update: (bytes, lines) => {
+      const now = Date.now();
+      if (now - last < 200) return;
+      last = now;
+      shown = true;
+      const mb = bytes / 1048576;
+      const rate = mb / Math.max(0.001, (now - started) / 1000);
+      io.stderr.write(`\r\x1b[Kdrvsquash: ${mb.toFixed(0)} of ${(size / 1048576).toFixed(0)} MB, ${lines.toLocaleString("en-US")} lines (${rate.toFixed(0)} MB/s)`);
+    },
+    done: () => {
+      if (shown) io.stderr.write("\r\x1b[K");
+    },
+  };
+}
 
 function openInput(file: string, io: Io): Readable {
   currentFile = file === "-" ? "stdin" : file;
