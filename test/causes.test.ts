@@ -731,9 +731,7 @@ describe("one change is one cause", () => {
     expect(r.summary.pairsPrinted).toBe(5);
   });
 
-  // SPEC VIOLATION (code): causes are keyed by derivation *name*, so two different derivations named `hook`
-  // (different store paths, under different parents) collapse into one source cause.
-  it.fails("two different derivations that share a name (`hook`) and change the same file are two causes", () => {
+  it("two different derivations that share a name (`hook`) and change the same file are two causes", () => {
     const hook = (parent: string, tag: string, change: string): string[] => [
       `• The input derivation named \`${parent}\` differs`,
       pairLines(2, parent),
@@ -786,9 +784,7 @@ describe("already-compared mentions of a name several pairs share", () => {
     expect(r.summary.alreadyComparedMentions).toBe(1);
   });
 
-  // SPEC VIOLATION (code): the two `source` derivations (different paths, different url changes) are merged
-  // into one env/fixed-output cause because causes are keyed by name.
-  it.fails("keeps the two derivations' changes apart: two causes", () => {
+  it("keeps the two derivations' changes apart: two causes", () => {
     const r = report(text);
     const changes = ofKind(r, "env", "fixed-output");
     expect(changes).toHaveLength(2);
@@ -858,10 +854,7 @@ describe("unexplained", () => {
     expect(r.summary.unresolvedMentions).toBe(23);
   });
 
-  // SPEC VIOLATION (code): the issue says pairs whose env comparison was skipped are not unexplained
-  // (`Skipping environment comparison` means an input of theirs differs); the code reports procps-4.0.4 as
-  // `unexplained`.
-  it.fails("a pair whose environment comparison was skipped is not unexplained", () => {
+  it("a pair whose environment comparison was skipped is not unexplained", () => {
     const text = doc(
       pairLines(0, TOP),
       "• The input derivation named `procps-4.0.4` differs",

@@ -850,9 +850,7 @@ describe("raw values that continue at column 0", () => {
     checkOneSided(`- ${drv("x", "fake-1.0")}:{out}`);
   });
 
-  // SPEC VIOLATION (code): the column-0 bullet is taken as a heading of the top pair (a builder finding with
-  // no items), the environment list ends there and the `+ postInstall` line that follows is unrecognised.
-  it.fails("keeps a one-sided value's later line that looks like a bullet", () => {
+  it("keeps a one-sided value's later line that looks like a bullet", () => {
     checkOneSided("• The builders do not match");
   });
 

@@ -83,7 +83,11 @@ export function findCauses(diff: ParsedDiff): CauseAnalysis {
     if (pair.envSkippedLine !== null) counts.skippedEnvironments++;
     if (pair.status === "onlyAlreadyComparedBelow") counts.foldedPairs++;
     const before = set.adds;
-    let explained = pair.children.length > 0 || pair.alreadyCompared.length > 0 || pair.status === "onlyAlreadyComparedBelow";
+    // nix-diff skips the environment only after descending into an input: that input explains the pair.
+    let explained =
+      pair.children.length > 0 || pair.alreadyCompared.length > 0 || pair.status === "onlyAlreadyComparedBelow" || pair.envSkippedLine !== null;
+    // One derivation, however often printed; two derivations that share a name stay apart.
+    const drvKey = pair.oldPath || pair.newPath ? `${pair.oldPath ?? ""}|${pair.newPath ?? ""}` : `#${pair.id}`;
     let cascadeOnly = false;
 
     if (pair.status === "namesDiffer" && pair.parent !== null) {
@@ -160,7 +164,7 @@ export function findCauses(diff: ParsedDiff): CauseAnalysis {
           const oldOuts = f.items.old.map((i) => outputsOfItem(i.text)).sort();
           const newOuts = f.items.new.map((i) => outputsOfItem(i.text)).sort();
           if (oldOuts.join(";") !== newOuts.join(";")) {
-            set.add(`outputs|${pair.name}|${f.name}`, pair, () => ({
+            set.add(`outputs|${drvKey}|${f.name}`, pair, () => ({
               kind: "outputs",
               input: f.name,
               summary: `${pair.name} requests other outputs of ${f.name}: ${oldOuts.join(" ")} → ${newOuts.join(" ")}`,
@@ -173,19 +177,19 @@ export function findCauses(diff: ParsedDiff): CauseAnalysis {
           break;
         }
         case "outputSet":
-          set.add(`outputs|${pair.name}|`, pair, () => ({
+          set.add(`outputs|${drvKey}|`, pair, () => ({
             kind: "outputs",
             summary: `outputs ${listChange(f.items)}`,
           }), evidenceOf(f.line, "The set of outputs do not match:", f.items));
           break;
         case "hashAlgorithm":
-          set.add(`outputs|${pair.name}|hash`, pair, () => ({
+          set.add(`outputs|${drvKey}|hash`, pair, () => ({
             kind: "outputs",
             summary: `hash algorithm of ${f.output} ${listChange(f.items)}`,
           }), evidenceOf(f.line, `{${f.output}}: Hash algorithm:`, f.items));
           break;
         case "platform":
-          set.add(`platform|${pair.name}`, pair, () => ({
+          set.add(`platform|${drvKey}`, pair, () => ({
             kind: "platform",
             from: f.items.old[0]?.text ?? "",
             to: f.items.new[0]?.text ?? "",
@@ -201,7 +205,7 @@ export function findCauses(diff: ParsedDiff): CauseAnalysis {
             break;
           }
           const changed = f.args.filter((a) => a.op !== " ");
-          set.add(`args|${pair.name}`, pair, () => ({
+          set.add(`args|${drvKey}`, pair, () => ({
             kind: "args",
             summary: `arguments ${changed.map((a) => `${a.op} ${a.text}`).join(", ")}`,
           }), [{ line: f.line, text: "• The arguments do not match" }, ...changed.map((a) => ({ line: a.line, text: `${a.op} ${a.text}` }))]);
@@ -210,7 +214,7 @@ export function findCauses(diff: ParsedDiff): CauseAnalysis {
         case "sourceNameSet":
           for (const [side, items] of [["removed", f.items.old], ["added", f.items.new]] as const) {
             for (const i of items) {
-              set.add(`source|${pair.name}|${i.text}`, pair, () => ({
+              set.add(`source|${drvKey}|${i.text}`, pair, () => ({
                 kind: "source",
                 source: i.text,
                 summary: `source ${i.text} ${side}`,
@@ -219,14 +223,14 @@ export function findCauses(diff: ParsedDiff): CauseAnalysis {
           }
           break;
         case "sourceContent":
-          set.add(`source|${pair.name}|${f.name}`, pair, () => ({
+          set.add(`source|${drvKey}|${f.name}`, pair, () => ({
             kind: "source",
             source: f.name,
             summary: `${f.name} changed${f.diff ? ` (${describeTextChange(f.diff)})` : ""}`,
           }), [{ line: f.line, text: `• The input source named \`${f.name}\` differs` }, ...(f.diff ? changedLines(f.diff) : [])]);
           break;
         case "sourcePaths":
-          set.add(`source|${pair.name}|${f.name}`, pair, () => ({
+          set.add(`source|${drvKey}|${f.name}`, pair, () => ({
             kind: "source",
             source: f.name,
             summary: `${f.name} changed`,
@@ -245,7 +249,7 @@ export function findCauses(diff: ParsedDiff): CauseAnalysis {
           }
           for (const [n, e] of names) {
             const lines = [...e.old, ...e.new];
-            set.add(`source|${pair.name}|${n}`, pair, () => ({
+            set.add(`source|${drvKey}|${n}`, pair, () => ({
               kind: "source",
               source: n,
               summary: e.old.length && e.new.length ? `source ${n} changed` : `source ${n} ${e.old.length ? "removed" : "added"}`,
@@ -256,7 +260,7 @@ export function findCauses(diff: ParsedDiff): CauseAnalysis {
         case "envEntry": {
           if (outputsChangedHere && (changedOutputs.has(f.key) || f.key === "outputs")) break; // the outputs cause
           if (f.side !== "both") {
-            addEnv(set, pair, f.key, `${f.side === "old" ? "-" : "+"} ${f.key}`, [{ line: f.line, text: `${f.side === "old" ? "-" : "+"} ${f.key}=${firstLine(f.value.text)}` }]);
+            addEnv(set, pair, drvKey, f.key, `${f.side === "old" ? "-" : "+"} ${f.key}`, [{ line: f.line, text: `${f.side === "old" ? "-" : "+"} ${f.key}=${firstLine(f.value.text)}` }]);
             break;
           }
           const readings = rebuild(f.value.text);
@@ -277,7 +281,7 @@ export function findCauses(diff: ParsedDiff): CauseAnalysis {
             counts.attributedValues++;
             break;
           }
-          addEnv(set, pair, f.key, `${f.key}: ${describeChunks(reading, sub)}`, [
+          addEnv(set, pair, drvKey, f.key, `${f.key}: ${describeChunks(reading, sub)}`, [
             { line: f.line, text: `${f.key}=${f.value.firstLine > f.line ? "''" : firstLine(f.value.text)}` },
             ...(f.value.firstLine > f.line ? changedLines(f.value) : []),
           ]);
@@ -288,7 +292,7 @@ export function findCauses(diff: ParsedDiff): CauseAnalysis {
 
     if (set.adds > before || explained) continue;
     if (pair.inferred || pair.status !== "expanded") continue;
-    set.add(`unexplained|${pair.id}`, pair, () => ({
+    set.add(`unexplained|${drvKey}`, pair, () => ({
       kind: "unexplained",
       reason: unexplainedReason(diff, pair, cascadeOnly),
       summary: `${pair.name} differs, but the input shows no reason`,
@@ -373,8 +377,8 @@ function addNameChange(
   }
 }
 
-function addEnv(set: CauseSet, pair: DrvPair, key: string, what: string, evidence: Evidence[]): void {
-  const c = set.add(`env|${pair.name}`, pair, () => ({ kind: "env", keys: [], summary: "" }), evidence);
+function addEnv(set: CauseSet, pair: DrvPair, drvKey: string, key: string, what: string, evidence: Evidence[]): void {
+  const c = set.add(`env|${drvKey}`, pair, () => ({ kind: "env", keys: [], summary: "" }), evidence);
   if (!c.keys!.includes(key)) {
     c.keys!.push(key);
     c.summary = c.summary ? `${c.summary}; ${what}` : what;

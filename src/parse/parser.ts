@@ -59,6 +59,8 @@ interface Block {
 const DEFAULT_MAX_VALUE = 64 * 1024;
 /** Name of a pair we know only as the parent of a pasted fragment. */
 export const INFERRED_NAME = "…";
+/** Headings a pair can print after one of its inputs' expansions (nix-diff's fixed order). */
+const FOLLOWS_A_CHILD = new Set<LineType["type"]>(["inputDiffers", "inputGroup", "alreadyComparedGroup", "envDiffers", "envSkipped"]);
 const ENV_LINE = /^(?:([-+]) )?([^=\s][^=]*)=(.*)$/;
 
 /**
@@ -308,8 +310,10 @@ export class DiffParser {
     line: string,
     n: number,
   ): boolean {
-    // A heading at the column of an open pair ends the environment list.
-    if (isHeading(t) && indent <= frame.indent && this.frameIndexAt(indent) >= 0) return false;
+    // The environment is the last thing nix-diff prints for a pair, so only a heading an
+    // enclosing pair may still print (another input, its own environment) ends the list;
+    // anything else, at any column, is the value going on.
+    if (isHeading(t) && indent < frame.indent && FOLLOWS_A_CHILD.has(t.type) && this.frameIndexAt(indent) >= 0) return false;
     if (indent === sec.contentIndent) {
       const m = ENV_LINE.exec(body);
       if (m) {
