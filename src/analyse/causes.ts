@@ -102,7 +102,7 @@ export function findCauses(diff: ParsedDiff): CauseAnalysis {
       set.add(`outputs|${parent.name}|${pair.name}`, parent, () => ({
         kind: "outputs",
         input: pair.name,
-        summary: `${parent.name} requests other outputs of ${pair.name}: ${pair.oldOutputs ?? "?"} → ${pair.newOutputs ?? "?"}`,
+        summary: `requests other outputs of ${pair.name}: ${pair.oldOutputs ?? "?"} → ${pair.newOutputs ?? "?"}`,
       }), [{ line: pair.firstLine, text: `• The requested outputs do not match (${pair.oldOutputs ?? "?"} → ${pair.newOutputs ?? "?"})` }]);
       continue;
     }
@@ -167,7 +167,7 @@ export function findCauses(diff: ParsedDiff): CauseAnalysis {
             set.add(`outputs|${drvKey}|${f.name}`, pair, () => ({
               kind: "outputs",
               input: f.name,
-              summary: `${pair.name} requests other outputs of ${f.name}: ${oldOuts.join(" ")} → ${newOuts.join(" ")}`,
+              summary: `requests other outputs of ${f.name}: ${oldOuts.join(" ")} → ${newOuts.join(" ")}`,
             }), evidenceOf(f.line, `The set of input derivations named \`${f.name}\` do not match`, f.items));
           } else {
             // Several same-named inputs differ; nix-diff does not say how.
@@ -217,7 +217,7 @@ export function findCauses(diff: ParsedDiff): CauseAnalysis {
               set.add(`source|${drvKey}|${i.text}`, pair, () => ({
                 kind: "source",
                 source: i.text,
-                summary: `source ${i.text} ${side}`,
+                summary: `${i.text} ${side}`,
               }), [{ line: f.line, text: "• The set of input source names do not match:" }, { line: i.line, text: `${side === "removed" ? "-" : "+"} ${i.text}` }]);
             }
           }
@@ -238,22 +238,21 @@ export function findCauses(diff: ParsedDiff): CauseAnalysis {
           break;
         case "sourceSet": {
           // nix-diff < 1.0.11 lists source paths; a name on both sides with another hash is a changed file.
-          const names = new Map<string, { old: number[]; new: number[] }>();
+          const names = new Map<string, { old: Evidence[]; new: Evidence[] }>();
           for (const [side, items] of [["old", f.items.old], ["new", f.items.new]] as const) {
             for (const i of items) {
               const n = storePathName(i.text);
               const e = names.get(n) ?? { old: [], new: [] };
-              e[side].push(i.line);
+              e[side].push({ line: i.line, text: `${side === "old" ? "-" : "+"} ${i.text}` });
               names.set(n, e);
             }
           }
           for (const [n, e] of names) {
-            const lines = [...e.old, ...e.new];
             set.add(`source|${drvKey}|${n}`, pair, () => ({
               kind: "source",
               source: n,
-              summary: e.old.length && e.new.length ? `source ${n} changed` : `source ${n} ${e.old.length ? "removed" : "added"}`,
-            }), [{ line: f.line, text: "• The set of input sources do not match:" }, ...lines.map((l) => ({ line: l, text: n }))]);
+              summary: e.old.length && e.new.length ? `${n} changed` : `${n} ${e.old.length ? "removed" : "added"}`,
+            }), [{ line: f.line, text: "• The set of input sources do not match:" }, ...e.old, ...e.new]);
           }
           break;
         }

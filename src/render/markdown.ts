@@ -7,7 +7,7 @@
 
 import type { Cause, Report } from "../report.js";
 import { num, plural } from "./context.js";
-import { fenceFor, mdCode, mdInline } from "./sanitize.js";
+import { fenceFor, mdCode, mdInline, safeText } from "./sanitize.js";
 import { KIND_TITLES, shortPath } from "./text.js";
 
 export const MAX_CHARS = 60_000;
@@ -64,9 +64,36 @@ function table(report: Report): string[] {
   return ["| # | Kind | What changed | Seen in | Pairs it explains |", "|---|---|---|---|---|", ...rows, ...more];
 }
 
+/** The table's "what changed": values go in a code span, so they cannot be read as Markdown. */
 function what(c: Cause): string {
   if (c.kind === "unexplained") return mdInline(c.reason ?? "no reason shown");
-  return mdInline(c.summary.length > 160 ? c.summary.slice(0, 159) + "…" : c.summary);
+  return mdCode(c.summary.length > 160 ? c.summary.slice(0, 159) + "…" : c.summary);
+}
+
+/** A short title without input values, for <summary> (raw HTML, where Markdown is not parsed). */
+function title(c: Cause): string {
+  switch (c.kind) {
+    case "version":
+      return `${c.name} ${c.from} → ${c.to}`;
+    case "renamed":
+      return `${c.from} → ${c.to}`;
+    case "added":
+    case "removed":
+      return `${c.drv}: ${c.kind} input ${c.input}`;
+    case "env":
+    case "fixed-output":
+      return `${c.drv}: ${(c.keys ?? []).join(", ")}`;
+    case "source":
+      return `${c.drv}: ${c.source}`;
+    case "unexplained":
+      return `${c.drv}: unexplained`;
+    default:
+      return `${c.drv}: ${c.kind}`;
+  }
+}
+
+function html(s: string): string {
+  return safeText(s).replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
 }
 
 function details(c: Cause, i: number, report: Report): string {
@@ -76,7 +103,7 @@ function details(c: Cause, i: number, report: Report): string {
   const seen = c.seenIn.length > 1 ? `Seen in ${c.seenIn.slice(0, 20).map(mdCode).join(", ")}${c.seenIn.length > 20 ? ` and ${c.seenIn.length - 20} more` : ""}.` : "";
   return [
     "<details>",
-    `<summary>${i + 1}. ${mdInline(KIND_TITLES[c.kind])}: ${what(c)}</summary>`,
+    `<summary>${i + 1}. ${html(KIND_TITLES[c.kind])}: ${html(title(c))}</summary>`,
     "",
     [path, seen].filter(Boolean).join("  \n"),
     "",

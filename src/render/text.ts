@@ -99,7 +99,6 @@ function causeHeadline(cause: Cause, ctx: RenderContext): string {
       return `${c.cyan(what)}`;
     case "added":
     case "removed":
-    case "outputs":
       return `${c.cyan(what)} in ${safeText(cause.drv)}`;
     case "unexplained":
       return `${c.red(safeText(cause.drv))}: ${safeText(cause.reason ?? "")}`;
