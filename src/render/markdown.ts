@@ -8,7 +8,7 @@
 import type { Cause, Report } from "../report.js";
 import { num, plural } from "./context.js";
 import { fenceFor, mdCode, mdInline, safeText } from "./sanitize.js";
-import { KIND_TITLES, shortPath } from "./text.js";
+import { KIND_TITLES } from "./text.js";
 
 export const MAX_CHARS = 60_000;
 const MAX_TABLE_ROWS = 100;
@@ -92,6 +92,14 @@ function title(c: Cause): string {
   }
 }
 
+/** A note: our sentences quote commands and names in backticks; those become code spans, the rest is escaped. */
+function noteText(note: string): string {
+  return note
+    .split("`")
+    .map((part, i) => (i % 2 === 1 ? mdCode(part) : mdInline(part)))
+    .join("");
+}
+
 function html(s: string): string {
   return safeText(s).replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
 }
@@ -107,7 +115,7 @@ function details(c: Cause, i: number, report: Report): string {
     "",
     [path, seen].filter(Boolean).join("  \n"),
     "",
-    `The nix-diff lines that show it (line numbers of the input; path shown from ${mdInline(shortPath(c.path, report))}):`,
+    "The nix-diff lines that show it, with their line numbers in the input:",
     "",
     fence + "text",
     ...body,
@@ -124,8 +132,8 @@ function tailNotes(report: Report): string[] {
     `Collapsed as cascade: ${num(s.alreadyComparedMentions)} "already compared" mentions, ${num(s.builderChanges)} builder changes and ${num(s.storePathOnly)} values that differ only in store paths, ${num(s.skippedEnvironments)} skipped environment comparisons.`,
     "",
   ];
-  for (const n of report.notes) out.push(`- ${mdInline(n)}`);
+  for (const n of report.notes) out.push(`- ${noteText(n)}`);
   if (report.notes.length) out.push("");
-  out.push(`<sub>Condensed by drvsquash ${mdInline(report.tool.version)} from nix-diff output.</sub>`);
+  out.push(`<sub>Condensed by drvsquash ${html(report.tool.version)} from nix-diff output.</sub>`);
   return out;
 }

@@ -133,10 +133,10 @@ export function noiseTally(report: Report): string {
   const parts = [
     `${num(s.alreadyComparedMentions)} "already compared"`,
     `${num(s.builderChanges)} builder changes`,
-    `${num(s.storePathOnly)} store-path-only values`,
+    `${num(s.storePathOnly)} path-only values`,
     `${num(s.skippedEnvironments)} skipped environments`,
   ];
-  if (s.repeatedNameChanges > 0) parts.push(`${num(s.repeatedNameChanges)} repeated name changes`);
+  if (s.repeatedNameChanges > 0) parts.push(`${num(s.repeatedNameChanges)} repeated bumps`);
   if (s.foldedPairs > 0) parts.push(`${num(s.foldedPairs)} folded pairs`);
-  return `Collapsed as cascade: ${parts.join(", ")}.`;
+  return `Collapsed: ${parts.join(", ")}.`;
 }
