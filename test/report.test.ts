@@ -212,6 +212,18 @@ describe("markdown report", () => {
   });
 });
 
+describe("the README shows real output", () => {
+  const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
+  it.each([
+    [["samples/seed-tailscale/v1020.txt"]],
+    [["--why", "procps", "samples/seed-tailscale/v1020.txt"]],
+    [["--format", "markdown", "samples/env-change/default.txt"]],
+  ])("drvsquash %j", async (args) => {
+    const { stdout } = await runCli(["--color", "never", ...args.map((a) => (a.startsWith("samples/") ? `${dir}/${a.slice(8)}` : a))]);
+    expect(readme).toContain(stdout.trimEnd());
+  });
+});
+
 describe("the seed scenario's text golden is what a person reads", () => {
   it("matches the README's claim of one funnel sentence", () => {
     const text = readFileSync(new URL("./golden/seed-tailscale_default_txt.txt", import.meta.url), "utf8");
