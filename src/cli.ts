@@ -94,7 +94,7 @@ function parseArgs(args: string[], version: string, width: number): Promise<Pars
       .scriptName("drvsquash")
       .usage("Usage: drvsquash [options] [FILE...]\n\nReads nix-diff output (stdin, or FILEs; `-` is stdin) and reports the root causes of the difference.")
       .command("$0 [files..]", false)
-      .positional("files", { type: "string", array: true })
+      .positional("files", { type: "string", array: true, describe: "files holding nix-diff output (default: stdin)" })
       .option("format", { alias: "f", choices: FORMATS, default: "text" as Format, describe: "report format" })
       .option("color", { choices: ["auto", "always", "never"] as const, default: "auto", describe: "colour the text report (auto: if stdout is a terminal; NO_COLOR and FORCE_COLOR=0 turn it off)" })
       .option("width", { type: "number", describe: "cut text lines to this many columns (0: never; default: the terminal's, or 120)" })
@@ -132,7 +132,7 @@ export async function main(io: Io): Promise<number> {
     stream.write(text);
   };
   const version = packageVersion();
-  const parsed = await parseArgs(io.argv, version, io.stdout.columns ?? 100);
+  const parsed = await parseArgs(io.argv, version, io.stdout.columns || 100);
   if (parsed.error || !parsed.argv) {
     write(io.stderr, `drvsquash: ${parsed.error?.message ?? "bad arguments"}\nTry drvsquash --help.\n`);
     return EXIT.badInput;
@@ -149,7 +149,8 @@ export async function main(io: Io): Promise<number> {
     files: ((a["files"] as string[] | undefined) ?? []).map(String),
     format,
     colour: format === "text" && decideColour(String(a["color"]), io.env, io.stdout.isTTY === true),
-    width: typeof a["width"] === "number" && Number.isFinite(a["width"]) ? Math.max(0, a["width"] as number) : io.stdout.isTTY ? (io.stdout.columns ?? 100) : 120,
+    // A terminal that reports 0 columns (no controlling terminal, as under `script` in CI) gets 100.
+    width: typeof a["width"] === "number" && Number.isFinite(a["width"]) ? Math.max(0, a["width"] as number) : io.stdout.isTTY ? io.stdout.columns || 100 : 120,
     why: typeof a["why"] === "string" ? (a["why"] as string) : null,
     tree: a["tree"] === true,
     exitCode: a["exitCode"] === true,

@@ -125,7 +125,7 @@ export function analyseDiff(diff: ParsedDiff, options: AnalyseOptions): Analysis
 }
 
 function placeCause(d: CauseDraft, g: PairGraph, names: (ids: number[]) => string[], affects: number, via: string[]): Cause {
-  // Shortest path to any pair that shows it.
+  // `drv` is the pair that shows it nearest the top, and `path` leads there.
   let best: number[] | null = null;
   for (const id of d.pairIds) {
     const p = pathTo(g, id);
@@ -133,7 +133,8 @@ function placeCause(d: CauseDraft, g: PairGraph, names: (ids: number[]) => strin
   }
   const { pairIds: _ids, ...rest } = d;
   void _ids;
-  return { ...rest, path: names(best ?? []), via, affects };
+  const path = names(best ?? []);
+  return { ...rest, drv: path[path.length - 1] ?? d.drv, path, via, affects };
 }
 
 /** The deepest pair holding most of the text, then the largest subtrees under the top. */

@@ -136,6 +136,7 @@ export class PasteRepair {
   /** Returns the repaired line, or null when the line is decoration to drop. */
   push(line: string): string | null {
     this.lineNo++;
+    if (this.isPlainInClean(line)) return line;
     const changed = new Set<RepairKind>();
     let s = line;
 
@@ -210,6 +211,26 @@ export class PasteRepair {
       for (const k of changed) this.kinds[k]++;
     }
     return out;
+  }
+
+  /**
+   * Once the input has shown itself to be clean nix-diff (structure seen, real
+   * bullets, no quoting, no fence), a line that starts with plain spaces and an
+   * ASCII character or `• `, and does not end in CR or white space, cannot need
+   * any repair: skip the work (this runs for every line of a huge input).
+   */
+  private isPlainInClean(line: string): boolean {
+    if (!this.seenStructure || this.bullets !== "intact" || this.quote !== null || this.fence !== null || this.fenced || this.tabs === "expand") return false;
+    let i = 0;
+    while (line.charCodeAt(i) === 0x20) i++;
+    const c = line.charCodeAt(i);
+    if (c === 0x09 || c === 0x3e /* > */ || c === 0x60 /* ` */ || c === 0x7e /* ~ */) return false;
+    if (c === 0x2022 ? line.charCodeAt(i + 1) !== 0x20 : c >= 0x80) return false;
+    const last = line.charCodeAt(line.length - 1);
+    if (last === 0x0d || last === 0x20 || last === 0x09) return false;
+    // What the full path would decide from this line: the diff is indented with spaces.
+    if (i > 0 && this.tabs === null) this.tabs = "keep";
+    return true;
   }
 
   private unquote(s: string): string {

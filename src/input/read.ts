@@ -2,13 +2,20 @@
 // synchronous parser, so memory follows the tree, not the text: a line longer
 // than the cap is cut (and counted), a NUL byte means the input is binary, and
 // nix-diff's `--json` output is rendered back to its text form first.
+//
+// Whatever goes wrong with the input becomes an `InputError` (the CLI prints
+// its one-line message and exits 2): a read error (EIO, EACCES, a directory on
+// stdin) is the input's problem, not a bug. And whenever reading stops early,
+// the source stream is destroyed: a process that has given up on its input
+// must not keep waiting for a writer that never stops.
 
+import { fstatSync } from "node:fs";
 import { Transform, type Readable, type TransformCallback } from "node:stream";
 import split2 from "split2";
 import type { ParsedDiff } from "../model.js";
 import { DiffParser } from "../parse/parser.js";
 import { jsonToLines, JsonShapeError } from "../parse/jsonToText.js";
-import { PasteRepair } from "./paste.js";
+import { looksCutAtWidth, PasteRepair } from "./paste.js";
 import { sniff, type Sniff } from "./detect.js";
 
 /** Why the input cannot be read as nix-diff output; the CLI prints `message` and exits 2. */
@@ -22,84 +29,205 @@ export class InputError extends Error {
 export interface ReadOptions {
   /** Longest line kept, in bytes; the rest of the line is dropped and counted. */
   maxLineBytes?: number;
+  /** Largest `nix-diff --json` document read (it is parsed whole), in bytes. */
+  maxJsonBytes?: number;
   /** Called now and then with bytes and lines read so far (progress display). */
   onProgress?: (bytes: number, lines: number) => void;
 }
 
 const SNIFF_BYTES = 64 * 1024;
 const DEFAULT_MAX_LINE = 1024 * 1024;
+// JSON.parse needs the whole text as one string, and several times its size
+// in memory; V8 cannot even build a string much over 512 MiB.
+const DEFAULT_MAX_JSON = 256 * 1024 * 1024;
 
-/** Cuts over-long lines and stops at a NUL byte, before split2 buffers anything. */
+/** An I/O error from the source stream (EIO, EACCES, EISDIR, …) as an InputError; anything else unchanged. */
+function asInputError(e: unknown): unknown {
+  if (e instanceof InputError) return e;
+  const err = e as NodeJS.ErrnoException | null;
+  if (err && typeof err === "object" && typeof err.code === "string" && typeof err.message === "string") {
+    return new InputError(`cannot read the input: ${err.message}`);
+  }
+  return e;
+}
+
+/**
+ * Length of `b` without a UTF-8 sequence cut at its end: a line cut in the
+ * middle of a character would otherwise show (and count) a U+FFFD that is
+ * not in the input.
+ */
+function utf8Boundary(b: Buffer): number {
+  let i = b.length - 1;
+  const stop = Math.max(0, b.length - 4);
+  while (i >= stop && (b[i]! & 0xc0) === 0x80) i--;
+  if (i < 0) return b.length;
+  const lead = b[i]!;
+  if (lead < 0xc0) return b.length; // ASCII, or stray continuation bytes: nothing to keep whole
+  const need = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : 2;
+  return i + need > b.length ? i : b.length;
+}
+
+/** Bytes at the end of a line that tell lines of the same length apart. */
+const TAIL = 16;
+/** Lines shorter than this are never taken as cut (see looksCutAtWidth). */
+const MIN_CUT_WIDTH = 40;
+/** Distinct lines a width must hold to be taken as a cut (looksCutAtWidth asks as many lines). */
+const MIN_DISTINCT_AT_WIDTH = 5;
+
+/** FNV-1a of a few bytes. */
+function hashBytes(b: Uint8Array): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < b.length; i++) h = Math.imul(h ^ b[i]!, 0x01000193);
+  return h >>> 0;
+}
+
+/**
+ * Cuts over-long lines and stops at a NUL byte, before split2 buffers
+ * anything. On the way it counts line lengths in bytes (as `cut -c` counts)
+ * and, per length, how many different lines have it (by their last bytes), so
+ * that a paste cut at a fixed width can be told from one whose longest line
+ * merely repeats (the same output pasted twice).
+ */
 class LineGuard extends Transform {
+  /** Bytes of the current line passed on (the cap applies to these). */
   private lineBytes = 0;
+  /** Bytes of the current line in the input, passed on or not. */
+  private lineLength = 0;
+  /** Last bytes of the current line from earlier chunks, when it spans chunks. */
+  private tail: Buffer | null = null;
   private dropping = false;
+  /** Line length (bytes, without the newline) → number of lines. */
+  readonly lengths = new Map<number, number>();
+  /** Line length → hashes of the different line ends seen at it (a few). */
+  private readonly ends = new Map<number, Set<number>>();
+  /** Lines completed so far (newlines seen). */
+  private line = 0;
+  /** 1-based numbers of the lines that were cut, in order; the reader takes them off the front. */
+  readonly cut: number[] = [];
   cutLines = 0;
   bytes = 0;
   constructor(private readonly maxLine: number) {
     super();
   }
+
   override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
-    this.bytes += chunk.length;
-    if (chunk.indexOf(0) >= 0) {
-      done(new InputError("the input contains NUL bytes: it is a binary file, not nix-diff output"));
+    const nul = chunk.indexOf(0);
+    if (nul >= 0) {
+      done(new InputError(`the input is binary, not nix-diff output (a NUL byte at offset ${this.bytes + nul})`));
       return;
     }
+    this.bytes += chunk.length;
     let start = 0;
     const parts: Buffer[] = [];
     while (start < chunk.length) {
       const nl = chunk.indexOf(10, start);
       const end = nl < 0 ? chunk.length : nl + 1;
-      const piece = chunk.subarray(start, end);
-      if (this.dropping) {
-        if (nl >= 0) {
-          parts.push(chunk.subarray(nl, end));
-          this.dropping = false;
-          this.lineBytes = 0;
-        }
-      } else {
+      const content = chunk.subarray(start, nl < 0 ? end : nl);
+      this.lineLength += content.length;
+      if (!this.dropping) {
         const room = this.maxLine - this.lineBytes;
-        if (piece.length - (nl >= 0 ? 1 : 0) > room) {
-          parts.push(piece.subarray(0, room));
+        if (content.length > room) {
+          const keep = content.subarray(0, room);
+          parts.push(keep.subarray(0, utf8Boundary(keep)));
           this.cutLines++;
-          if (nl >= 0) parts.push(chunk.subarray(nl, end));
-          else this.dropping = true;
-          this.lineBytes = nl >= 0 ? 0 : this.maxLine;
+          this.cut.push(this.line + 1);
+          this.dropping = true;
         } else {
-          parts.push(piece);
-          this.lineBytes = nl >= 0 ? 0 : this.lineBytes + piece.length;
+          parts.push(content);
+          this.lineBytes += content.length;
         }
+      }
+      if (nl >= 0) {
+        parts.push(chunk.subarray(nl, end));
+        this.endLine(content);
+      } else {
+        // The line goes on in the next chunk: keep its last bytes.
+        this.tail = Buffer.from(content.length >= TAIL || !this.tail ? content.subarray(-TAIL) : Buffer.concat([this.tail, content]).subarray(-TAIL));
       }
       start = end;
     }
     done(null, parts.length === 1 ? parts[0] : Buffer.concat(parts));
   }
+
+  override _flush(done: TransformCallback): void {
+    if (this.lineLength > 0) this.endLine(Buffer.alloc(0));
+    done();
+  }
+
+  /** The width the lines look cut at (`cut -c1-W`), or null. */
+  cutWidth(): number | null {
+    const width = looksCutAtWidth(this.lengths);
+    return width !== null && (this.ends.get(width)?.size ?? 0) >= MIN_DISTINCT_AT_WIDTH ? width : null;
+  }
+
+  /** `last`: the line's bytes in the current chunk (the rest, if any, is in `tail`). */
+  private endLine(last: Buffer): void {
+    const length = this.lineLength;
+    this.lengths.set(length, (this.lengths.get(length) ?? 0) + 1);
+    if (length >= MIN_CUT_WIDTH) {
+      let set = this.ends.get(length);
+      if (!set) this.ends.set(length, (set = new Set()));
+      if (set.size < MIN_DISTINCT_AT_WIDTH) {
+        const end = last.length >= TAIL || !this.tail ? last.subarray(-TAIL) : Buffer.concat([this.tail, last]).subarray(-TAIL);
+        set.add(hashBytes(end));
+      }
+    }
+    this.line++;
+    this.lineBytes = 0;
+    this.lineLength = 0;
+    this.tail = null;
+    this.dropping = false;
+  }
 }
 
 /** Read one whole input (a file's or stdin's stream) into a parser. */
 export async function readDiff(stream: Readable, parser: DiffParser, options: ReadOptions = {}): Promise<void> {
+  try {
+    await readStream(stream, parser, options);
+  } catch (e) {
+    // Stop reading: a writer that keeps the pipe open must not keep us waiting.
+    stream.destroy();
+    throw asInputError(e);
+  }
+}
+
+async function readStream(stream: Readable, parser: DiffParser, options: ReadOptions): Promise<void> {
   const head = await readHead(stream, SNIFF_BYTES);
   const kind = sniff(head.bytes);
+  if (kind.kind === "empty") rejectDirectory(stream);
   rejectUnless(kind);
-  if (kind.kind === "nix-diff-json") return readJson(head, stream, parser);
+  if (kind.kind === "nix-diff-json") return readJson(head, stream, parser, options.maxJsonBytes ?? DEFAULT_MAX_JSON);
 
   const guard = new LineGuard(options.maxLineBytes ?? DEFAULT_MAX_LINE);
   const splitter = split2();
   const repair = new PasteRepair();
   let lines = 0;
   await new Promise<void>((resolve, reject) => {
+    let failed = false;
     const fail = (e: unknown): void => {
+      if (failed) return;
+      failed = true;
       stream.unpipe?.(guard);
       reject(e);
     };
     splitter.on("data", (line: string) => {
+      if (failed) return;
       lines++;
       if (line.indexOf("\uFFFD") >= 0) parser.countInvalidUtf8();
+      const wasCut = guard.cut[0] === lines;
+      if (wasCut) guard.cut.shift();
+      const cutBefore = parser.stats.valuesCut;
       const repaired = repair.push(line);
       if (repaired === null) parser.skipLine();
       else parser.push(repaired);
+      // A cut line that the parser did not count as a cut value (it was not
+      // part of one, or it is held back) is counted here, once.
+      if (wasCut && parser.stats.valuesCut === cutBefore) parser.noteCutLines(1);
       if (options.onProgress && (lines & 0xffff) === 0) options.onProgress(guard.bytes, lines);
     });
-    splitter.on("end", resolve);
+    splitter.on("end", () => {
+      if (!failed) resolve();
+    });
     splitter.on("error", fail);
     guard.on("error", fail);
     stream.on("error", fail);
@@ -109,7 +237,27 @@ export async function readDiff(stream: Readable, parser: DiffParser, options: Re
     else stream.pipe(guard);
   });
   parser.stats.pasteRepairs += repair.repairs;
-  if (guard.cutLines > 0) parser.noteCutLines(guard.cutLines);
+  // `cut -c1-200`, a log viewer's column limit: every longer line lost its end.
+  const width = guard.cutWidth();
+  if (width !== null) {
+    parser.markTruncated(`its lines look cut at ${width} characters (as by \`cut -c1-${width}\`), so every longer line lost its end`);
+  }
+}
+
+/**
+ * Nothing to read from a file descriptor that is a directory (`drvsquash < dir`):
+ * Node gives an empty stream for it, so say what it really is.
+ */
+function rejectDirectory(stream: Readable): void {
+  const fd = (stream as Readable & { fd?: unknown }).fd;
+  if (typeof fd !== "number") return;
+  let directory = false;
+  try {
+    directory = fstatSync(fd).isDirectory();
+  } catch {
+    return;
+  }
+  if (directory) throw new InputError("stdin is a directory, not nix-diff output; give a file, or pipe nix-diff into drvsquash");
 }
 
 function rejectUnless(kind: Sniff): void {
@@ -161,11 +309,21 @@ async function readHead(stream: Readable, want: number): Promise<{ bytes: Buffer
   });
 }
 
-async function readJson(head: { bytes: Buffer; ended: boolean }, stream: Readable, parser: DiffParser): Promise<void> {
+async function readJson(head: { bytes: Buffer; ended: boolean }, stream: Readable, parser: DiffParser, maxBytes: number): Promise<void> {
   const chunks: Buffer[] = [head.bytes];
+  let size = head.bytes.length;
   if (!head.ended) {
     stream.resume();
-    for await (const c of stream) chunks.push(typeof c === "string" ? Buffer.from(c) : (c as Buffer));
+    for await (const c of stream) {
+      const b = typeof c === "string" ? Buffer.from(c) : (c as Buffer);
+      size += b.length;
+      if (size > maxBytes) {
+        throw new InputError(
+          `the nix-diff --json input is larger than ${Math.round(maxBytes / 1048576)} MiB, too big to parse whole; give nix-diff's text output instead (drvsquash streams it)`,
+        );
+      }
+      chunks.push(b);
+    }
   }
   let doc: unknown;
   try {

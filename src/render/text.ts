@@ -114,7 +114,7 @@ export function causeWhere(cause: Cause, report: Report): string {
     parts.push(
       cause.seenIn.length === 1
         ? `seen in ${safeText(cause.seenIn[0]!)}`
-        : `seen in ${plural(cause.seenIn.length, "derivation")} (${safeText(cause.seenIn[0]!)}, …)`,
+        : `seen in ${plural(cause.seenIn.length, "derivation")} (${safeText(cause.drv)}, …)`,
     );
   }
   parts.push(`explains ${plural(cause.affects, "pair")}`);
