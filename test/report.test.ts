@@ -78,6 +78,22 @@ describe("reach, paths and funnels (worked out by hand)", () => {
   });
 });
 
+describe("the contract holds on every sample", () => {
+  const inputs = readdirSync(dir, { recursive: true })
+    .map(String)
+    .filter((f) => (f.endsWith(".txt") || f.endsWith("diff.json") || f.startsWith("upstream/")) && statSync(`${dir}/${f}`).isFile());
+  it.each(inputs)("%s: every path leads from the top to drv, drv is in seenIn, lines are sorted input lines", async (file) => {
+    const r = await report(file);
+    for (const c of r.causes) {
+      expect(c.path[c.path.length - 1]).toBe(c.drv);
+      expect(c.seenIn).toContain(c.drv);
+      if (r.top && !r.input.fragment) expect(c.path[0]).toBe(r.top.name);
+      for (const l of c.lines) expect(l >= 1 && l <= r.input.lines).toBe(true);
+      for (const e of c.evidence) expect(c.lines).toContain(e.line);
+    }
+  });
+});
+
 describe("text report", () => {
   it("seed: at most 25 lines, names tailscale as the funnel and every visible cause", async () => {
     const { code, stdout } = await runCli(["--color", "never", `${dir}/seed-tailscale/default.txt`]);
