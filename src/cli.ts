@@ -93,8 +93,6 @@ function parseArgs(args: string[], version: string, width: number): Promise<Pars
     const parser = yargs()
       .scriptName("drvsquash")
       .usage("Usage: drvsquash [options] [FILE...]\n\nReads nix-diff output (stdin, or FILEs; `-` is stdin) and reports the root causes of the difference.")
-      .command("$0 [files..]", false)
-      .positional("files", { type: "string", array: true, describe: "files holding nix-diff output (default: stdin)" })
       .option("format", { alias: "f", choices: FORMATS, default: "text" as Format, describe: "report format" })
       .option("color", { choices: ["auto", "always", "never"] as const, default: "auto", describe: "colour the text report (auto: if stdout is a terminal; NO_COLOR and FORCE_COLOR=0 turn it off)" })
       .option("width", { type: "number", describe: "cut text lines to this many columns (0: never; default: the terminal's, or 120)" })
@@ -110,12 +108,23 @@ function parseArgs(args: string[], version: string, width: number): Promise<Pars
       .help()
       .alias("h", "help")
       .alias("V", "version")
-      .strict()
+      // Unknown options are errors; positionals are the files (a default command would hide `completion`).
+      .strictOptions()
       .wrap(Math.min(100, width || 100))
       .exitProcess(false);
+    // A shell asking for completions gets a first call without them; wait for the one that has them.
+    const completing = args.includes("--get-yargs-completions");
+    let done = false;
     parser.parse(args, {}, (error: Error | null | undefined, argv: Record<string, unknown>, output: string) => {
+      if (done || (completing && !output && !error)) return;
+      done = true;
       resolve({ argv: error ? null : argv, output: output ?? "", error: error ?? null });
     });
+    if (completing) {
+      setTimeout(() => {
+        if (!done) resolve({ argv: null, output: "\n", error: null });
+      }, 50);
+    }
   });
 }
 
@@ -133,20 +142,19 @@ export async function main(io: Io): Promise<number> {
   };
   const version = packageVersion();
   const parsed = await parseArgs(io.argv, version, io.stdout.columns || 100);
-  if (parsed.error || !parsed.argv) {
-    write(io.stderr, `drvsquash: ${parsed.error?.message ?? "bad arguments"}\nTry drvsquash --help.\n`);
-    return EXIT.badInput;
-  }
-  if (parsed.output) {
+  if (parsed.output && !parsed.error) {
     // --help, --version, completion: yargs has produced the text.
     write(io.stdout, parsed.output.endsWith("\n") ? parsed.output : parsed.output + "\n");
     return EXIT.ok;
   }
+  if (parsed.error || !parsed.argv) {
+    write(io.stderr, `drvsquash: ${parsed.error?.message ?? "bad arguments"}\nTry drvsquash --help.\n`);
+    return EXIT.badInput;
+  }
   const a = parsed.argv;
-  if (a["_"] && Array.isArray(a["_"]) && (a["_"] as unknown[]).includes("completion")) return EXIT.ok;
   const format = a["format"] as Format;
   const options: Options = {
-    files: ((a["files"] as string[] | undefined) ?? []).map(String),
+    files: ((a["_"] as unknown[] | undefined) ?? []).map(String),
     format,
     colour: format === "text" && decideColour(String(a["color"]), io.env, io.stdout.isTTY === true),
     // A terminal that reports 0 columns (no controlling terminal, as under `script` in CI) gets 100.

@@ -177,6 +177,15 @@ describe("--why, --tree, --exit-code through main()", () => {
     expect((await runCli(["--exit-code"], { stdin: onlyCascade })).code).toBe(0);
   });
 
+  it("completion prints a shell script, and answers a shell's completion request", async () => {
+    const script = await runCli(["completion"]);
+    expect(script.code).toBe(0);
+    expect(script.stdout).toContain("###-begin-drvsquash-completions-###");
+    const words = await runCli(["--get-yargs-completions", "drvsquash", "--fo"]);
+    expect(words.code).toBe(0);
+    expect(words.stdout.split("\n")).toContain("--format");
+  });
+
   it("--help documents every exit code and the examples", async () => {
     const { code, stdout } = await runCli(["--help"]);
     expect(code).toBe(0);
