@@ -8,43 +8,9 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import type { DrvPair, Finding, ParsedDiff } from "../src/model.js";
 import { parseText } from "../src/parse/parser.js";
+import { CLOSE_LIBMNL, doc, drv, ESC, hash, LIBMNL_19_CHAR, LIBMNL_19_COLOR, LIBMNL_19_DEFAULT, LIBMNL_19_LINE, LIBMNL_HEAD, LIBMNL_HEAD_COLOUR, NIX32, pairLines, SHADOW_V1010, sp, TOP } from "./fixtures.js";
 
 // ------------------------------------------------------------------ helpers
-
-const NIX32 = "0123456789abcdfghijklmnpqrsvwxyz";
-
-/** A realistic 32-character store hash (nix32 alphabet), always the same for the same label. */
-function hash(label: string): string {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < label.length; i++) h = Math.imul(h ^ label.charCodeAt(i), 0x01000193) >>> 0;
-  let out = "";
-  for (let i = 0; i < 32; i++) {
-    h ^= h << 13;
-    h >>>= 0;
-    h ^= h >>> 17;
-    h ^= h << 5;
-    h >>>= 0;
-    out += NIX32[h & 31];
-  }
-  return out;
-}
-
-/** `/nix/store/<hash>-<name>` (an output path, a source, a builder's prefix). */
-const sp = (label: string, name: string): string => `/nix/store/${hash(`${label}|${name}`)}-${name}`;
-/** `/nix/store/<hash>-<name>.drv`. */
-const drv = (label: string, name: string): string => `${sp(label, name)}.drv`;
-
-/** The two path lines of a pair at column `indent`. */
-function pairLines(indent: number, name: string, outs = "out", tag = "", newOuts = outs): string[] {
-  const pad = " ".repeat(indent);
-  return [`${pad}- ${drv(`old${tag}`, name)}:{${outs}}`, `${pad}+ ${drv(`new${tag}`, name)}:{${newOuts}}`];
-}
-
-const TOP = "nixos-system-web01-24.11.20241012.54cce65";
-
-/** One nix-diff text: the lines joined, with the final newline nix-diff prints. */
-const doc = (...parts: (string | string[])[]): string => parts.flat().join("\n") + "\n";
-
 
 function pairNamed(d: ParsedDiff, name: string): DrvPair {
   const found = d.pairs.filter((p) => p.name === name);
@@ -95,65 +61,8 @@ function sides(text: string): { old: string; new: string } {
 }
 
 const squash = (s: string): string => s.replace(/\s+/g, " ").trim();
-const ESC = "\x1b";
 
 // ------------------------------------------------------------------ corpus snippets
-
-// corpus env-change/default.txt lines 1-18 (top → etc → dbus-1 → system-path → ethtool-6.11 → libmnl-1.0.5)
-const LIBMNL_HEAD = [
-  "- /nix/store/agmpyqg11ahxfqp7c830h98csfdfl355-nixos-system-web01-24.11.20241012.54cce65.drv:{out}",
-  "+ /nix/store/48cqlanijz7wk5cfliyqqsy5xb5hhng6-nixos-system-web01-24.11.20241012.54cce65.drv:{out}",
-  "• The input derivation named `etc` differs",
-  "  - /nix/store/p30acg5vryq3lfxg15f8ia9mn1syij70-etc.drv:{out}",
-  "  + /nix/store/alyyn932rrknfxgzpwb23s3qci966fj8-etc.drv:{out}",
-  "  • The input derivation named `dbus-1` differs",
-  "    - /nix/store/ck6qvbhqnvp9wp97hlz2wn965hlyjvwj-dbus-1.drv:{out}",
-  "    + /nix/store/jml25jj7kjixi8rnc3bzi2wlwc1kmwsb-dbus-1.drv:{out}",
-  "    • The input derivation named `system-path` differs",
-  "      - /nix/store/hrz1axngb5s9kgn48rhga0mpbydi0997-system-path.drv:{out}",
-  "      + /nix/store/gc7906bysn9xnl3vi5k9kcq0pc3wsqcs-system-path.drv:{out}",
-  "      • The input derivation named `ethtool-6.11` differs",
-  "        - /nix/store/avl8x4ndkgy5mssyf98ihkxz99bj530p-ethtool-6.11.drv:{out}",
-  "        + /nix/store/p36rxdjngq3r2qircmj4pzha1ibbv5p1-ethtool-6.11.drv:{out}",
-  "        • The input derivation named `libmnl-1.0.5` differs",
-  "          - /nix/store/imkjxg1xymzic71p1brnsm7qnnrrqzfz-libmnl-1.0.5.drv:{dev}",
-  "          + /nix/store/0lifh8bkrgnw372xifnph7qm6pl28r77-libmnl-1.0.5.drv:{dev}",
-  "          • The environments do not match:",
-];
-
-// the same lines of env-change/color.txt (1.0.21 and 1.0.20 print them alike)
-const LIBMNL_HEAD_COLOUR = [
-  "\x1b[1;31m- /nix/store/agmpyqg11ahxfqp7c830h98csfdfl355-nixos-system-web01-24.11.20241012.54cce65.drv:{out}\x1b[0m",
-  "\x1b[1;32m+ /nix/store/48cqlanijz7wk5cfliyqqsy5xb5hhng6-nixos-system-web01-24.11.20241012.54cce65.drv:{out}\x1b[0m",
-  "• The input derivation named `etc` differs",
-  "  \x1b[1;31m- /nix/store/p30acg5vryq3lfxg15f8ia9mn1syij70-etc.drv:{out}\x1b[0m",
-  "  \x1b[1;32m+ /nix/store/alyyn932rrknfxgzpwb23s3qci966fj8-etc.drv:{out}\x1b[0m",
-  "  • The input derivation named `dbus-1` differs",
-  "    \x1b[1;31m- /nix/store/ck6qvbhqnvp9wp97hlz2wn965hlyjvwj-dbus-1.drv:{out}\x1b[0m",
-  "    \x1b[1;32m+ /nix/store/jml25jj7kjixi8rnc3bzi2wlwc1kmwsb-dbus-1.drv:{out}\x1b[0m",
-  "    • The input derivation named `system-path` differs",
-  "      \x1b[1;31m- /nix/store/hrz1axngb5s9kgn48rhga0mpbydi0997-system-path.drv:{out}\x1b[0m",
-  "      \x1b[1;32m+ /nix/store/gc7906bysn9xnl3vi5k9kcq0pc3wsqcs-system-path.drv:{out}\x1b[0m",
-  "      • The input derivation named `ethtool-6.11` differs",
-  "        \x1b[1;31m- /nix/store/avl8x4ndkgy5mssyf98ihkxz99bj530p-ethtool-6.11.drv:{out}\x1b[0m",
-  "        \x1b[1;32m+ /nix/store/p36rxdjngq3r2qircmj4pzha1ibbv5p1-ethtool-6.11.drv:{out}\x1b[0m",
-  "        • The input derivation named `libmnl-1.0.5` differs",
-  "          \x1b[1;31m- /nix/store/imkjxg1xymzic71p1brnsm7qnnrrqzfz-libmnl-1.0.5.drv:{dev}\x1b[0m",
-  "          \x1b[1;32m+ /nix/store/0lifh8bkrgnw372xifnph7qm6pl28r77-libmnl-1.0.5.drv:{dev}\x1b[0m",
-  "          • The environments do not match:",
-];
-
-// env-change/default.txt line 19
-const LIBMNL_19_DEFAULT = "              configureFlags=--enable-static=no→ →→--disable-silent-rules→";
-
-// env-change/char.txt line 19
-const LIBMNL_19_CHAR = "              configureFlags=--enable-static=no→ --disable-silent-rules→";
-
-// env-change/line.txt line 19
-const LIBMNL_19_LINE = "              configureFlags=- --enable-static=no+ --enable-static=no --disable-silent-rules";
-
-// env-change/color.txt line 19
-const LIBMNL_19_COLOR = "              configureFlags=\x1b[1;2m--enable-static=no\x1b[0m\x1b[42m\x1b[0m \x1b[42m--disable-silent-rules\x1b[0m";
 
 // corpus source-change/default.txt lines 1-27 (the patch diff, cut short), its closing quotes, the patches env, the ancestors' closing lines
 const SHADOW_DEFAULT = [
@@ -275,35 +184,6 @@ const SHADOW_V1020_COLOR = [
   "• Skipping environment comparison",
 ];
 
-// corpus source-change/v1010.txt lines 1-23, then the ancestors' closing lines
-const SHADOW_V1010 = [
-  "- /nix/store/agmpyqg11ahxfqp7c830h98csfdfl355-nixos-system-web01-24.11.20241012.54cce65.drv:{out}",
-  "+ /nix/store/3x8xcs5k3zi85da6ycc3ls0fm36wbpx9-nixos-system-web01-24.11.20241012.54cce65.drv:{out}",
-  "• The input named `etc` differs",
-  "  - /nix/store/p30acg5vryq3lfxg15f8ia9mn1syij70-etc.drv:{out}",
-  "  + /nix/store/2sx6yjza9qj8mbf81cf082g5s1dvn8xg-etc.drv:{out}",
-  "  • The input named `dbus-1` differs",
-  "    - /nix/store/ck6qvbhqnvp9wp97hlz2wn965hlyjvwj-dbus-1.drv:{out}",
-  "    + /nix/store/jnl4lm50qv5qk5h6vj4s3v51557a9vnp-dbus-1.drv:{out}",
-  "    • The input named `system-path` differs",
-  "      - /nix/store/hrz1axngb5s9kgn48rhga0mpbydi0997-system-path.drv:{out}",
-  "      + /nix/store/1qfy9459l9ddpfwgd43kjj4l835zcila-system-path.drv:{out}",
-  "      • The input named `shadow-4.16.0` differs",
-  "        - /nix/store/0fq5d3hywbc27pirbfjj12mdh96f3ki8-shadow-4.16.0.drv:{man,out}",
-  "        + /nix/store/jr1c143lq04lsw5hh8vbncd2419q1i92-shadow-4.16.0.drv:{man,out}",
-  "        • The set of input sources do not match:",
-  "            - /nix/store/sq605q7n9fgbgkbpjlw4f9snpyqlihwz-keep-path.patch",
-  "            + /nix/store/r384s9ckzqaq7qf393jjz2cfb2aphwfj-keep-path.patch",
-  "        • The environments do not match:",
-  "            patches=''",
-  "                /nix/store/→r384→s→9ckz→q←605←→a→q7←n9←→q→f←gbgkbp←→393→j←lw4←→jz2c→f←9sn←→b2a→p←yqli←hw←z←→fj→-keep-path.patch /nix/store/l9h1mm3ar07bb5hmdza4xj6iw4i55yny-fix-install-with-tcb.patch /nix/store/l84scx99yybg7jxckcbhl5wvi7mc2k6q-runtime-shell.patch",
-  "            ''",
-  "      • Skipping environment comparison",
-  "    • Skipping environment comparison",
-  "  • Skipping environment comparison",
-  "• Skipping environment comparison",
-];
-
 // corpus multi-cause/v1010.txt lines 1-28 (nix-diff 1.0.10: two env blocks, closing quotes at the key's column), then the ancestors' closing lines
 const PYTHON_V1010 = [
   "- /nix/store/agmpyqg11ahxfqp7c830h98csfdfl355-nixos-system-web01-24.11.20241012.54cce65.drv:{out}",
@@ -333,15 +213,6 @@ const PYTHON_V1010 = [
   "              buildInputs=''",
   "                  /nix/store/hmlszhjij316xmf5hix5lks5vm34ink8-bzip2-1.0.8-dev /nix/store/x551m4pvngg0dm3s4dv7ybmzqlxz3dqm-expat-2.6.4-dev /nix/store/vbpmhh43cb1v7w4ib67ykrkxmidcawg3-libffi-3.4.6-dev /nix/store/7fv4i18v6ghnsvgpadw9npahm77xz02g-gdbm-1.24-dev /nix/store/xdqwa390kq9990vwv1xj8bd4c9plircy-xz-5.6.3-dev /nix/store/8jlg69hv52r1ar826nhbadi86w58x1pd-ncurses-6.4.20221231-dev /nix/store/xm45qkvrbd6ihblqr1hyjjbmm2cbzfnb-openssl-3.3.2-dev /nix/store/7fl46ilr7gn3q1i0vpgsyf0572hvi08a-readline-8.2p13-dev /nix/store/→va9→3←7←→3nf→9←qzqw←→nyardk→8←w3←→l14h→8←cjrs95←→8i→a←5←→4→s←fc←d←36wvgndz←→cc→6→3r7→-sqlite-3.4←6←→7→.←1←→2→-dev /nix/store/11600rzrdgpxmjhfd78v8656gqbcabrf-zlib-1.3.1-dev /nix/store/69sx1xy2ir2nqhd487cpcyfi164wm5lf-tzdata-2024b-dev /nix/store/11d06vw22jiwv9gignrpckpbxk3k5yjm-libxcrypt-4.4.36 /nix/store/dzjcnccikk1cgl63hw2pl4fg05jfvbg0-mailcap-2.1.54",
   "              ''",
-  "        • Skipping environment comparison",
-  "      • Skipping environment comparison",
-  "    • Skipping environment comparison",
-  "  • Skipping environment comparison",
-  "• Skipping environment comparison",
-];
-
-
-const CLOSE_LIBMNL = [
   "        • Skipping environment comparison",
   "      • Skipping environment comparison",
   "    • Skipping environment comparison",

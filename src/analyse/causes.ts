@@ -9,30 +9,13 @@
 // explains it, and one change counted once however many parents show it.
 
 import type { DrvPair, Finding, OldNew, ParsedDiff, RenderedText } from "../model.js";
-import type { CauseKind, Evidence, Summary } from "../report.js";
+import type { Cause, CauseKind, Evidence, Summary } from "../report.js";
 import { firstStorePathName, outputNames, parseDrvName, storePathName } from "./names.js";
 import { Substitution, type SubstitutionContext } from "./substitution.js";
 import { hasMarkers, rebuild, type Rebuilt } from "./textDiff.js";
 
-/** A cause before graph measures (reach, paths) are added. */
-export interface CauseDraft {
-  kind: CauseKind;
-  drv: string;
-  /** Printed pairs that show it. */
-  pairIds: number[];
-  seenIn: string[];
-  lines: number[];
-  evidence: Evidence[];
-  summary: string;
-  name?: string;
-  from?: string;
-  to?: string;
-  keys?: string[];
-  source?: string;
-  input?: string;
-  reason?: string;
-  notDescended?: boolean;
-}
+/** A cause before graph measures (reach, paths) are added, with the printed pairs that show it. */
+export type CauseDraft = Omit<Cause, "path" | "via" | "affects"> & { pairIds: number[] };
 
 const MAX_EVIDENCE = 40;
 const MAX_LINES = 500;
