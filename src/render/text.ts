@@ -29,7 +29,7 @@ export function renderText(report: Report, ctx: RenderContext): string {
   };
 
   out.push(...header(report, ctx));
-  const funnel = funnelSentence(report);
+  const funnel = funnelSentence(report) ?? heaviestSentence(report);
   if (funnel) line(c.bold(funnel));
   line();
 
@@ -77,6 +77,13 @@ export function funnelSentence(report: Report): string | null {
     `${n === 1 ? "The cause reaches" : n === 2 ? "Both causes reach" : `All ${n} causes reach`} ${safeText(report.top.name)} only through ${safeText(all.drv)}` +
     ` (${num(all.lines)} of ${num(report.input.lines)} lines).`
   );
+}
+
+/** Without a funnel: where most of the text is, when one subtree holds most of it. */
+export function heaviestSentence(report: Report): string | null {
+  const h = report.heaviest[0];
+  if (!h || h.lines * 2 < report.input.lines || h.depth === 0) return null;
+  return `${num(h.lines)} of ${num(report.input.lines)} lines are under ${safeText(h.name)}.`;
 }
 
 export function groupByKind(causes: Cause[]): [CauseKind, Cause[]][] {
