@@ -49,6 +49,8 @@ export interface Cause {
   keys?: string[];
   source?: string;
   input?: string;
+  /** version: other packages bumped in the same step (`systemd-minimal-libs` with `systemd`). */
+  variants?: string[];
   /** unexplained: why nothing explains it. */
   reason?: string;
   /** Said when nix-diff did not look inside what changed (a renamed input is never descended into). */

@@ -761,3 +761,39 @@ describe("unexplained", () => {
     expect(r.summary.foldedPairs).toBe(1);
   });
 });
+
+describe("one upstream bump seen under several names", () => {
+  const bump = (parent: string, from: string, to: string): string[] => [
+    `• The input derivation named \`${parent}\` differs`,
+    ...pairLines(2, parent),
+    "  • The set of input derivation names do not match:",
+    `      - ${from}`,
+    `      + ${to}`,
+    "  • Skipping environment comparison",
+  ];
+  it("a kernel and its modules bumped together are one version cause", () => {
+    const r = report(doc(pairLines(0, TOP), bump("boot", "linux-6.6.54", "linux-6.6.55"), bump("etc", "linux-6.6.54-modules", "linux-6.6.55-modules"), "• Skipping environment comparison"));
+    expect(briefs(r)).toEqual([{ kind: "version", drv: "boot", name: "linux", from: "6.6.54", to: "6.6.55" }]);
+    expect(r.causes[0]!.seenIn).toEqual(["boot", "etc"]);
+  });
+  it("systemd and systemd-minimal-libs with the same versions are one cause; another version is another", () => {
+    const r = report(
+      doc(
+        pairLines(0, TOP),
+        bump("procps-4.0.4", "systemd-257.9", "systemd-257.10"),
+        bump("dbus-1", "systemd-minimal-libs-257.9", "systemd-minimal-libs-257.10"),
+        bump("util-linux", "systemd-minimal-libs-257.9", "systemd-minimal-libs-258.1"),
+        "• Skipping environment comparison",
+      ),
+    );
+    const versions = ofKind(r, "version").map((c) => [c.name, c.from, c.to, c.variants ?? []]);
+    expect(versions.sort()).toEqual([
+      ["systemd", "257.9", "257.10", ["systemd-minimal-libs"]],
+      ["systemd-minimal-libs", "257.9", "258.1", []],
+    ]);
+  });
+  it("an archive's extension is not part of its version", () => {
+    const r = report(doc(pairLines(0, TOP), bump("hello-2.12", "hello-2.12.tar.gz", "hello-2.13.tar.gz"), "• Skipping environment comparison"));
+    expect(ofKind(r, "version").map((c) => [c.name, c.from, c.to])).toEqual([["hello", "2.12", "2.13"]]);
+  });
+});

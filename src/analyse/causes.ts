@@ -280,7 +280,7 @@ export function findCauses(diff: ParsedDiff): CauseAnalysis {
       summary: `${pair.name} differs, but the input shows no reason`,
     }), [{ line: pair.firstLine, text: pair.oldPath ? `- ${pair.oldPath}` : pair.name }]);
   }
-  return { causes: set.all(), counts, hiddenInputs };
+  return { causes: mergeVariants(set.all()), counts, hiddenInputs };
 }
 
 // ------------------------------------------------------------------ helpers
@@ -346,17 +346,62 @@ function addNameChange(
   if (seen.has(key)) counts.repeatedNameChanges++;
   seen.add(key);
   if (a.pname === b.pname) {
-    set.add(`version|${a.pname}|${a.version}|${b.version}`, pair, () => ({
+    const [fromV, toV] = versionCore(a.version, b.version);
+    set.add(`version|${a.pname}|${fromV}|${toV}`, pair, () => ({
       kind: "version",
       name: a.pname,
-      from: a.version,
-      to: b.version,
-      summary: `${a.pname} ${a.version} → ${b.version}`,
+      from: fromV,
+      to: toV,
+      summary: `${a.pname} ${fromV} → ${toV}`,
       notDescended: true,
     }), evidence);
   } else {
     set.add(`renamed|${from}|${to}`, pair, () => ({ kind: "renamed", from, to, summary: `${from} → ${to}`, notDescended: true }), evidence);
   }
+}
+
+/**
+ * The changing part of two versions: a suffix both share that starts a word
+ * (`-modules`, `.tar.gz`, `-env`) is the derivation's kind, not its version, so
+ * `linux-6.6.54-modules` and `linux-6.6.54` bumps are one change.
+ */
+export function versionCore(from: string, to: string): [string, string] {
+  let common = 0;
+  while (common < from.length && common < to.length && from[from.length - 1 - common] === to[to.length - 1 - common]) common++;
+  for (let k = from.length - common; k < from.length; k++) {
+    if ((from[k] === "-" || from[k] === ".") && /[A-Za-z]/.test(from[k + 1] ?? "")) {
+      const f = from.slice(0, k);
+      const t = to.slice(0, to.length - (from.length - k));
+      if (f && t) return [f, t];
+    }
+  }
+  return [from, to];
+}
+
+/**
+ * Variants of one package bumped together (`systemd` and `systemd-minimal-libs`,
+ * both 257.9 → 257.10) are one upstream change: fold each into the shortest
+ * name it extends.
+ */
+function mergeVariants(causes: CauseDraft[]): CauseDraft[] {
+  const versions = causes.filter((c) => c.kind === "version").sort((x, y) => x.name!.length - y.name!.length);
+  const gone = new Set<CauseDraft>();
+  for (let i = 0; i < versions.length; i++) {
+    const base = versions[i]!;
+    if (gone.has(base)) continue;
+    for (let j = i + 1; j < versions.length; j++) {
+      const v = versions[j]!;
+      if (gone.has(v) || v.from !== base.from || v.to !== base.to || !v.name!.startsWith(base.name! + "-")) continue;
+      for (const id of v.pairIds) if (!base.pairIds.includes(id)) base.pairIds.push(id);
+      for (const n of v.seenIn) if (!base.seenIn.includes(n)) base.seenIn.push(n);
+      for (const l of v.lines) if (!base.lines.includes(l)) base.lines.push(l);
+      base.evidence.push(...v.evidence.slice(0, Math.max(0, MAX_EVIDENCE - base.evidence.length)));
+      base.variants = [...(base.variants ?? []), v.name!];
+      base.summary = `${base.name} ${base.from} → ${base.to} (also ${base.variants.join(", ")})`;
+      gone.add(v);
+    }
+  }
+  return causes.filter((c) => !gone.has(c));
 }
 
 function addEnv(set: CauseSet, pair: DrvPair, drvKey: string, key: string, what: string, evidence: Evidence[]): void {
