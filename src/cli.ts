@@ -278,12 +278,24 @@ function render(analysis: Analysis, diff: ReturnType<DiffParser["end"]>, options
 
 /** Entry point for bin/drvsquash.js: the real process, quiet on a closed pipe. */
 export function run(): void {
-  const quietPipe = (e: NodeJS.ErrnoException): void => {
+  // A reader that went away (`| head`) ends us quietly; any other write error
+  // (a full disk, a closed terminal) is one line on stderr and exit 2, not a trace.
+  let failed = false;
+  const onWriteError = (stream: "stdout" | "stderr") => (e: NodeJS.ErrnoException): void => {
     if (e.code === "EPIPE") process.exit(process.exitCode ?? 0);
-    throw e;
+    if (failed) return;
+    failed = true;
+    if (stream === "stdout") {
+      try {
+        process.stderr.write(`drvsquash: cannot write the report: ${e.message}\n`);
+      } catch {
+        // stderr is gone too: nothing left to tell.
+      }
+    }
+    process.exit(EXIT.badInput);
   };
-  process.stdout.on("error", quietPipe);
-  process.stderr.on("error", quietPipe);
+  process.stdout.on("error", onWriteError("stdout"));
+  process.stderr.on("error", onWriteError("stderr"));
   main({ argv: process.argv.slice(2), stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env }).then(
     (code) => {
       process.exitCode = code;

@@ -25,9 +25,9 @@
 // - U+00A0 and the other Unicode spaces in the indentation, and right after
 //   `•`, become plain spaces;
 // - tabs in the indentation are expanded (tab stop 8, like a terminal and
-//   `expand`) only when the first indented line of the diff is indented with
-//   a tab; nix-diff indents with spaces, so in its own output a tab at the
-//   start of a line is value text and is left alone;
+//   `expand`) once a path line or a heading shows up indented with a tab;
+//   nix-diff indents those with spaces, so until then a tab at the start of a
+//   line is value text and is left alone;
 // - a line that becomes a known heading (per `classify` + `isHeading`) when
 //   its leading `* `, `- `, `· `, `â€¢ ` (the UTF-8 bullet read as
 //   Windows-1252) or nothing is replaced by `• ` gets the bullet back, unless
@@ -114,7 +114,7 @@ export class PasteRepair {
   /** A fence has been dropped: the paste is Markdown, so later fences are decoration too. */
   private fenced = false;
   /** Decided by the first indented line of the diff. */
-  private tabs: "expand" | "keep" | null = null;
+  private tabs: "expand" | null = null;
   /** Decided by the first heading: did it have its real `• `? */
   private bullets: "intact" | "lost" | null = null;
 
@@ -188,9 +188,9 @@ export class PasteRepair {
     const t = classify(plain);
     const structure = isStructure(t);
 
-    if (lead.length > 0 && this.tabs === null && (this.seenStructure || structure)) {
-      this.tabs = lead.charCodeAt(0) === 0x09 ? "expand" : "keep";
-    }
+    // nix-diff indents its path lines and headings with spaces only: one of them with a tab
+    // means the whole paste had its spaces turned into tabs (`unexpand`, an editor).
+    if (this.tabs === null && structure && lead.includes("\t")) this.tabs = "expand";
     if (this.tabs === "expand" && lead.includes("\t")) {
       lead = expandTabs(lead);
       changed.add("tab");
@@ -227,10 +227,7 @@ export class PasteRepair {
     if (c === 0x09 || c === 0x3e /* > */ || c === 0x60 /* ` */ || c === 0x7e /* ~ */) return false;
     if (c === 0x2022 ? line.charCodeAt(i + 1) !== 0x20 : c >= 0x80) return false;
     const last = line.charCodeAt(line.length - 1);
-    if (last === 0x0d || last === 0x20 || last === 0x09) return false;
-    // What the full path would decide from this line: the diff is indented with spaces.
-    if (i > 0 && this.tabs === null) this.tabs = "keep";
-    return true;
+    return last !== 0x0d && last !== 0x20 && last !== 0x09;
   }
 
   private unquote(s: string): string {

@@ -50,7 +50,7 @@ export function renderText(report: Report, ctx: RenderContext): string {
   }
   line();
   line(c.dim(noiseTally(report)));
-  for (const note of report.notes) line(c.yellow(`note: ${note}`));
+  for (const note of report.notes) line(c.yellow(`note: ${safeText(note)}`));
   return out.join("\n") + "\n";
 }
 

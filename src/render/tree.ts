@@ -3,13 +3,14 @@
 
 import type { TreeLine } from "../analyse/tree.js";
 import type { Report } from "../report.js";
+import { jsonText } from "./json.js";
 import type { Format } from "../cli.js";
 import { fit, type RenderContext } from "./context.js";
 import { fenceFor } from "./sanitize.js";
 import { safeText } from "./sanitize.js";
 
 export function renderTree(report: Report, tree: TreeLine[], format: Format, ctx: RenderContext): string {
-  if (format === "json") return JSON.stringify({ top: report.top, causes: report.causes.map((c) => c.summary), tree }, null, 2) + "\n";
+  if (format === "json") return jsonText({ top: report.top, causes: report.causes.map((c) => c.summary), tree });
   const width = String(report.input.lines).length;
   const plain = tree.map((t) => `${String(t.line).padStart(width)}  ${"  ".repeat(t.depth)}${t.text}`);
   if (format === "markdown") {

@@ -2,13 +2,14 @@
 
 import type { WhyResult } from "../analyse/why.js";
 import type { Report } from "../report.js";
+import { jsonText } from "./json.js";
 import type { Format } from "../cli.js";
 import { fit, plural, type RenderContext } from "./context.js";
 import { mdCode, mdInline, safeText } from "./sanitize.js";
 
 export function renderWhy(report: Report, why: WhyResult, format: Format, ctx: RenderContext): string {
   if (format === "json") {
-    return JSON.stringify({ query: why.query, matches: why.matches, ownCauses: why.ownCauses.map((i) => report.causes[i]), causes: report.causes.map((c) => c.summary) }, null, 2) + "\n";
+    return jsonText({ query: why.query, matches: why.matches, ownCauses: why.ownCauses.map((i) => report.causes[i]), causes: report.causes.map((c) => c.summary) });
   }
   const md = format === "markdown";
   const c = ctx.colors;
