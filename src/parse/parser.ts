@@ -351,7 +351,7 @@ export class DiffParser {
 
   private onPath(t: Extract<LineType, { type: "path" }>, indent: number, n: number): void {
     this.seenStructure = true;
-    if (this.roots.length === 0 && this.pairs.length === 0) this.storeDir = t.path.slice(0, t.path.lastIndexOf("/"));
+    if (this.roots.length === 0 && this.pairs.length === 0) this.storeDir = flat(t.path.slice(0, t.path.lastIndexOf("/")));
     const fi = this.frameIndexAt(indent);
     const frame = fi >= 0 ? this.stack[fi] : undefined;
     if (frame && fi === this.stack.length - 1 && frame.section === null) {
@@ -445,13 +445,13 @@ export class DiffParser {
         list("inputNameSet");
         return;
       case "inputGroup":
-        list("inputGroup", { name: t.name });
+        list("inputGroup", { name: this.intern(t.name) });
         return;
       case "sourcePaths":
-        list("sourcePaths", { name: t.name });
+        list("sourcePaths", { name: this.intern(t.name) });
         return;
       case "hashOutput":
-        frame.section = { kind: "hashOutput", output: t.output };
+        frame.section = { kind: "hashOutput", output: this.intern(t.output) };
         return;
       case "hashAlgorithm": {
         list("hashAlgorithm", { output: previous?.kind === "hashOutput" ? previous.output : "out" }, indent + 8);
@@ -464,7 +464,7 @@ export class DiffParser {
         return;
       }
       case "sourceContent": {
-        const finding: Extract<Finding, { kind: "sourceContent" }> = { kind: "sourceContent", line: n, name: t.name, diff: null };
+        const finding: Extract<Finding, { kind: "sourceContent" }> = { kind: "sourceContent", line: n, name: this.intern(t.name), diff: null };
         pair.findings.push(finding);
         frame.section = { kind: "sourceContent", finding, contentIndent: indent + 4 };
         return;
