@@ -6,6 +6,15 @@ import { readFileSync } from "node:fs";
 
 const args = process.argv.slice(2);
 if (args.length === 1 && (args[0] === "--version" || args[0] === "-V")) {
+  // `drvsquash --version | true`: the reader may be gone before we write; a
+  // closed pipe is not worth a stack trace, and another write error (a full
+  // disk) is one line, exit 2: not 1 (that means "causes found"), not 3 (a bug).
+  process.stdout.on("error", (e) => {
+    if (e.code === "EPIPE") return;
+    process.stderr.on("error", () => {});
+    process.stderr.write(`drvsquash: cannot write to stdout: ${e.message}\n`);
+    process.exitCode = 2;
+  });
   const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
   process.stdout.write(`${pkg.version}\n`);
 } else {

@@ -41,11 +41,14 @@ const DEFAULT_MAX_LINE = 1024 * 1024;
 // in memory; V8 cannot even build a string much over 512 MiB.
 const DEFAULT_MAX_JSON = 256 * 1024 * 1024;
 
-/** An I/O error from the source stream (EIO, EACCES, EISDIR, …) as an InputError; anything else unchanged. */
+/**
+ * A system error from reading (EIO, EACCES, EISDIR, …) as an InputError;
+ * anything else (Node's own ERR_* codes included: those are bugs) unchanged.
+ */
 function asInputError(e: unknown): unknown {
   if (e instanceof InputError) return e;
   const err = e as NodeJS.ErrnoException | null;
-  if (err && typeof err === "object" && typeof err.code === "string" && typeof err.message === "string") {
+  if (err && typeof err === "object" && typeof err.code === "string" && /^E[A-Z0-9]+$/.test(err.code) && typeof err.message === "string") {
     return new InputError(`cannot read the input: ${err.message}`);
   }
   return e;
@@ -192,6 +195,9 @@ export async function readDiff(stream: Readable, parser: DiffParser, options: Re
 }
 
 async function readStream(stream: Readable, parser: DiffParser, options: ReadOptions): Promise<void> {
+  // A stream already read to its end (stdin named twice, `drvsquash - -`) would
+  // never emit 'end' again: waiting for it would end the process silently.
+  if (stream.readableEnded || stream.destroyed) throw new InputError("already read to its end; `-` (stdin) can be named only once");
   const head = await readHead(stream, SNIFF_BYTES);
   const kind = sniff(head.bytes);
   if (kind.kind === "empty") rejectDirectory(stream);
@@ -319,7 +325,7 @@ async function readJson(head: { bytes: Buffer; ended: boolean }, stream: Readabl
       size += b.length;
       if (size > maxBytes) {
         throw new InputError(
-          `the nix-diff --json input is larger than ${Math.round(maxBytes / 1048576)} MiB, too big to parse whole; give nix-diff's text output instead (drvsquash streams it)`,
+          `the nix-diff --json input is larger than ${maxBytes % 1048576 === 0 ? `${maxBytes / 1048576} MiB` : `${maxBytes} bytes`}, too big to parse whole; give nix-diff's text output instead (drvsquash streams it)`,
         );
       }
       chunks.push(b);
