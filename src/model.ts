@@ -84,7 +84,13 @@ export interface DrvPair {
   inferred: boolean;
   /** Child pairs expanded below it, in order. */
   children: number[];
-  alreadyCompared: AlreadyComparedRef[];
+  /**
+   * "Already compared" mentions under this pair, stored compactly (a big diff
+   * has hundreds of thousands): the names, and their lines, negative for the
+   * `single` form. Read them with `refsOf`.
+   */
+  refNames: string[];
+  refLines: number[];
   findings: Finding[];
   /** Line of `Skipping environment comparison`, if printed. */
   envSkippedLine: number | null;
@@ -129,4 +135,12 @@ export interface ParsedDiff {
   /** Directory of the store, taken from the first path line (`/nix/store`). */
   storeDir: string;
   stats: InputStats;
+}
+
+/** The "already compared" mentions under a pair, in input order. */
+export function refsOf(pair: DrvPair): AlreadyComparedRef[] {
+  return pair.refNames.map((name, i) => {
+    const line = pair.refLines[i]!;
+    return { name, line: Math.abs(line), form: line < 0 ? "single" : "grouped" };
+  });
 }

@@ -48,7 +48,8 @@ export function buildGraph(diff: ParsedDiff): PairGraph {
   let mentions = 0;
   let unresolved = 0;
   for (const p of diff.pairs) {
-    for (const ref of p.alreadyCompared) {
+    for (let r = 0; r < p.refNames.length; r++) {
+      const ref = { name: p.refNames[r]!, line: Math.abs(p.refLines[r]!) };
       mentions++;
       // nix-diff compared it earlier in its walk, so it was printed above this line.
       const all = byName.get(ref.name) ?? [];

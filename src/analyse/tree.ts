@@ -2,7 +2,7 @@
 // with "already compared" mentions collapsed into references to where the
 // pair was shown, and each cause's own lines under the pair that shows it.
 
-import type { ParsedDiff } from "../model.js";
+import { refsOf, type ParsedDiff } from "../model.js";
 import type { Analysis } from "./index.js";
 import { ancestors } from "./graph.js";
 
@@ -47,7 +47,7 @@ export function prunedTree(a: Analysis, diff: ParsedDiff): TreeLine[] {
     for (const e of evidenceAt.get(id) ?? []) {
       items.push({ line: e.line, emit: () => out.push({ depth: depth + 1, line: e.line, kind: "evidence", text: e.text, cause: e.cause }) });
     }
-    for (const ref of p.alreadyCompared) {
+    for (const ref of refsOf(p)) {
       const targets = a.graph.out[id]!.filter((t) => diff.pairs[t]!.name === ref.name && !p.children.includes(t) && relevant[t]);
       if (targets.length === 0) continue;
       const at = targets.map((t) => diff.pairs[t]!.firstLine);

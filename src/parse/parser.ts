@@ -574,7 +574,8 @@ export class DiffParser {
       status: "expanded",
       inferred: false,
       children: [],
-      alreadyCompared: [],
+      refNames: [],
+      refLines: [],
       findings: [],
       envSkippedLine: null,
       envShownLine: null,
@@ -596,7 +597,9 @@ export class DiffParser {
   }
 
   private addRef(pair: DrvPair | null, ref: AlreadyComparedRef): void {
-    if (pair) pair.alreadyCompared.push(ref);
+    if (!pair) return;
+    pair.refNames.push(ref.name);
+    pair.refLines.push(ref.form === "single" ? -ref.line : ref.line);
   }
 
   private appendValue(target: RenderedText, s: string, n: number): void {
