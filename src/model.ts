@@ -27,6 +27,8 @@ export interface RenderedText {
   lastLine: number;
   /** The value was longer than we keep; `text` holds its beginning. */
   cut: boolean;
+  /** Length of its longest input line (compared with a paste's cut width). */
+  widest?: number;
 }
 
 export type Finding =
@@ -126,6 +128,8 @@ export interface InputStats {
   json: boolean;
   /** Lines we read through after removing paste decoration (quotes, bullets, …). */
   pasteRepairs: number;
+  /** Every line longer than this was cut to it (`cut -c1-W`), or null. */
+  cutWidth: number | null;
 }
 
 export interface ParsedDiff {

@@ -101,6 +101,8 @@ export interface Summary {
   skippedEnvironments: number;
   /** Values (env, builder, arguments) that differ only in store paths of changed inputs. */
   storePathOnly: number;
+  /** Env values not judged because the paste cut their lines at a fixed width. */
+  valuesNotJudged: number;
   /** Env values whose change is the insertion or removal of an added/removed input's path. */
   attributedValues: number;
   /** Name-set lines (`- x` / `+ y`) that repeat a change already counted. */

@@ -255,3 +255,35 @@ describe("the seed scenario's text golden is what a person reads", () => {
     expect(text.split("\n").filter((l) => l.includes("only through")).length).toBe(1);
   });
 });
+
+describe("a paste cut at a fixed width (`cut -c1-W`)", () => {
+  const cut = (file: string, width: number): string =>
+    readFileSync(`${dir}/${file}`)
+      .toString("utf8")
+      .split("\n")
+      .map((l) => {
+        const b = Buffer.from(l, "utf8");
+        return b.length > width ? b.subarray(0, width).toString("utf8").replace(/\uFFFD$/, "") : l;
+      })
+      .join("\n");
+
+  it.each([100, 200])("env.txt cut at %i: the one true cause, and the cut values are said not judged", async (width) => {
+    const { code, stdout } = await runCli(["--format", "json"], { stdin: cut("env-change/env.txt", width) });
+    expect(code).toBe(0);
+    const r = JSON.parse(stdout) as Report;
+    expect(r.input.cutWidth).toBe(width);
+    expect(r.input.truncated).toBe(true);
+    expect(r.causes.map((c) => [c.kind, c.drv, c.keys])).toEqual([["env", "libmnl-1.0.5", ["configureFlags"]]]);
+    expect(r.summary.valuesNotJudged).toBeGreaterThan(0);
+    expect(r.notes.some((n) => n.includes(`cut their lines at ${width} characters`))).toBe(true);
+  });
+
+  it("path lines that lost their end still open their pair", async () => {
+    const { stdout } = await runCli(["--format", "json"], { stdin: cut("seed-tailscale/default.txt", 100) });
+    const r = JSON.parse(stdout) as Report;
+    expect(r.input.unrecognized).toBe(0);
+    expect(r.causes.map((c) => c.summary).sort()).toEqual(
+      ["libarchive 3.8.0 → 3.8.2", "openssl 3.4.2 → 3.4.3", "pgrp-pipe-5.patch changed (11 lines differ)", "pgrp-pipe-5.patch changed (11 lines differ)", "systemd 257.9 → 257.10"],
+    );
+  });
+});

@@ -51,14 +51,14 @@ class CauseSet {
 
 export interface CauseAnalysis {
   causes: CauseDraft[];
-  counts: Pick<Summary, "builderChanges" | "skippedEnvironments" | "storePathOnly" | "repeatedNameChanges" | "foldedPairs" | "attributedValues">;
+  counts: Pick<Summary, "builderChanges" | "skippedEnvironments" | "storePathOnly" | "repeatedNameChanges" | "foldedPairs" | "attributedValues" | "valuesNotJudged">;
   /** Pairs whose difference lies in an input nix-diff did not descend into (a same-named group). */
   hiddenInputs: number;
 }
 
 export function findCauses(diff: ParsedDiff): CauseAnalysis {
   const set = new CauseSet();
-  const counts = { builderChanges: 0, skippedEnvironments: 0, storePathOnly: 0, repeatedNameChanges: 0, foldedPairs: 0, attributedValues: 0 };
+  const counts = { builderChanges: 0, skippedEnvironments: 0, storePathOnly: 0, repeatedNameChanges: 0, foldedPairs: 0, attributedValues: 0, valuesNotJudged: 0 };
   let hiddenInputs = 0;
   const seenNameChange = new Set<string>();
 
@@ -243,6 +243,11 @@ export function findCauses(diff: ParsedDiff): CauseAnalysis {
           if (outputsChangedHere && (changedOutputs.has(f.key) || f.key === "outputs")) break; // the outputs cause
           if (f.side !== "both") {
             addEnv(set, pair, drvKey, f.key, `${f.side === "old" ? "-" : "+"} ${f.key}`, [{ line: f.line, text: `${f.side === "old" ? "-" : "+"} ${f.key}=${firstLine(f.value.text)}` }]);
+            break;
+          }
+          if (diff.stats.cutWidth !== null && (f.value.widest ?? 0) >= diff.stats.cutWidth) {
+            // A line of this value lost its end to the paste's fixed width: old and new cannot be compared.
+            counts.valuesNotJudged++;
             break;
           }
           const readings = rebuild(f.value.text);

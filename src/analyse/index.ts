@@ -100,6 +100,9 @@ export function analyseDiff(diff: ParsedDiff, options: AnalyseOptions): Analysis
   if (diff.stats.unrecognized > 0) notes.push(`${n(diff.stats.unrecognized, "input line was", "input lines were")} not recognised (\`--show-unrecognized\` lists them).`);
   if (diff.stats.documents > 1) notes.push(`The input holds ${diff.stats.documents} separate nix-diff outputs or fragments, analysed together.`);
   if (diff.stats.valuesCut > 0) notes.push(`${n(diff.stats.valuesCut, "very long value was", "very long values were")} cut (64 KiB per value, 1 MiB per line).`);
+  if (counts.valuesNotJudged > 0) {
+    notes.push(`${n(counts.valuesNotJudged, "environment value was", "environment values were")} not judged: the paste cut ${counts.valuesNotJudged === 1 ? "its lines" : "their lines"} at ${diff.stats.cutWidth} characters.`);
+  }
   if (diff.stats.invalidUtf8 > 0) notes.push(`${n(diff.stats.invalidUtf8, "line holds", "lines hold")} bytes that are not UTF-8 (shown as U+FFFD).`);
 
   const report: Report = {

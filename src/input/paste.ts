@@ -317,7 +317,7 @@ const BAND = 10;
  * lines look cut at a fixed width W (`cut -c1-200`, a log viewer's column
  * limit) and return W, or null. A cut piles every longer line onto exactly W,
  * so W is the longest length, at least 40, held by at least 5 lines, and by at
- * least 3 times as many lines as the average length in the 10 just below it.
+ * least 2 times as many lines as the average length in the 10 just below it.
  * A heuristic: a cut that shortened only a few lines is not detected, and an
  * uncut input whose longest line repeats 5 times alone would be reported.
  */
@@ -329,5 +329,5 @@ export function looksCutAtWidth(lineLengths: ReadonlyMap<number, number>): numbe
   if (atWidth < MIN_LINES_AT_WIDTH) return null;
   let below = 0;
   for (let d = 1; d <= BAND; d++) below += lineLengths.get(width - d) ?? 0;
-  return atWidth * BAND >= 3 * below ? width : null;
+  return atWidth * BAND >= 2 * below ? width : null;
 }

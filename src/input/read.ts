@@ -246,6 +246,7 @@ async function readStream(stream: Readable, parser: DiffParser, options: ReadOpt
   // `cut -c1-200`, a log viewer's column limit: every longer line lost its end.
   const width = guard.cutWidth();
   if (width !== null) {
+    parser.noteCutWidth(width);
     parser.markTruncated(`its lines look cut at ${width} characters (as by \`cut -c1-${width}\`), so every longer line lost its end`);
   }
 }

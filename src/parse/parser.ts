@@ -92,6 +92,8 @@ export class DiffParser {
   private readonly maxValue: number;
   private readonly maxSample: number;
   private wordings = new Set<string>();
+  /** The line being parsed as it came in, to measure value lines against a paste's cut width. */
+  private rawLine = "";
   /** Names, keys and list items repeat thousands of times: keep one copy of each. */
   private readonly interned = new Map<string, string>();
   readonly stats: InputStats = {
@@ -109,6 +111,7 @@ export class DiffParser {
     valuesCut: 0,
     json: false,
     pasteRepairs: 0,
+    cutWidth: null,
   };
 
   constructor(options: ParserOptions = {}) {
@@ -121,6 +124,7 @@ export class DiffParser {
     const n = ++this.lineNo;
     this.stats.lines = n;
     let line = rawLine.endsWith("\r") ? rawLine.slice(0, -1) : rawLine;
+    this.rawLine = line;
     line = this.decoder.decode(line);
     if (this.held) {
       if (line.trim() === "") {
@@ -152,6 +156,11 @@ export class DiffParser {
   /** Lines the reader cut because they were longer than it keeps. */
   noteCutLines(count: number): void {
     this.stats.valuesCut += count;
+  }
+
+  /** The reader found the lines cut at a fixed width (`cut -c1-W`): values reaching it are incomplete. */
+  noteCutWidth(width: number): void {
+    this.stats.cutWidth = width;
   }
 
   /** Mark the input as having been cut short (by the reader, e.g. a byte cap). */
@@ -223,6 +232,8 @@ export class DiffParser {
     const top = this.top();
     if (top?.section && this.takeSectionLine(top, top.section, indent, t, body, line, n)) return;
     if (t.type === "path") return this.onPath(t, indent, n);
+    const cutPath = this.cutPathLine(t, indent);
+    if (cutPath) return this.onPath(cutPath, indent, n);
     if (isHeading(t)) return this.onHeading(t, indent, n, line);
     this.unrecognized(n, line);
   }
@@ -483,6 +494,21 @@ export class DiffParser {
 
   // ---------------------------------------------------------------- helpers
 
+  /**
+   * A path line that lost its end (`cut -c1-80` of a deep pair): where the
+   * pair's own path line must come, `- <store>/<hash>-<name…>` is taken as one.
+   */
+  private cutPathLine(t: LineType, indent: number): Extract<LineType, { type: "path" }> | null {
+    if (t.type !== "minus" && t.type !== "plus") return null;
+    const top = this.top();
+    if (!top || top.indent !== indent || top.section !== null) return null;
+    if (top.pair && (t.type === "minus" ? top.pair.oldPath : top.pair.newPath) !== null) return null;
+    const m = /^(\/\S*\/)([0-9a-df-np-sv-z]{32})-(\S*)$/.exec(t.text);
+    if (!m) return null;
+    const name = top.pair?.name ?? top.pendingName;
+    return { type: "path", sign: t.type === "minus" ? "-" : "+", path: `${m[1]}${m[2]}-${name}.drv`, name, outputs: "?" };
+  }
+
   private blockLayout(): "legacy" | "modern" | "unknown" {
     if (this.wordings.has("<1.0.11")) return "legacy";
     if (this.wordings.has(">=1.0.11")) return "modern";
@@ -604,6 +630,9 @@ export class DiffParser {
 
   private appendValue(target: RenderedText, s: string, n: number): void {
     target.lastLine = n;
+    // Bytes, as `cut -c` counts them.
+    const bytes = Buffer.byteLength(this.rawLine);
+    if (bytes > (target.widest ?? 0)) target.widest = bytes;
     if (target.cut) return;
     if (target.text.length + s.length > this.maxValue) {
       target.text += s.slice(0, Math.max(0, this.maxValue - target.text.length));
