@@ -256,9 +256,9 @@ function openInput(file: string, io: Io): Readable {
   try {
     st = statSync(file);
   } catch {
-    throw new InputError(`no such file: ${file}`);
+    throw new InputError("no such file");
   }
-  if (st.isDirectory()) throw new InputError(`${file} is a directory; give a file holding nix-diff output`);
+  if (st.isDirectory()) throw new InputError("is a directory; give a file holding nix-diff output");
   return createReadStream(file);
 }
 
@@ -296,11 +296,21 @@ export function run(): void {
   };
   process.stdout.on("error", onWriteError("stdout"));
   process.stderr.on("error", onWriteError("stderr"));
+  // If main() never settles (a stream that neither ends nor fails), Node would exit 0 in silence.
+  let settled = false;
+  process.on("beforeExit", () => {
+    if (settled) return;
+    settled = true;
+    process.stderr.write("drvsquash: internal error: the input was never finished reading (please report it, with the input)\n");
+    process.exitCode = EXIT.internal;
+  });
   main({ argv: process.argv.slice(2), stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env }).then(
     (code) => {
+      settled = true;
       process.exitCode = code;
     },
     (e: unknown) => {
+      settled = true;
       const err = e as Error;
       process.stderr.write(`drvsquash: internal error: ${err?.message ?? String(e)} (please report it, with the input)\n`);
       if (process.env.DRVSQUASH_DEBUG) process.stderr.write(`${err?.stack ?? ""}\n`);

@@ -380,7 +380,7 @@ export class DiffParser {
     // A pair that starts on its own: the top of a document, or of another pasted fragment.
     this.closeFramesAbove(-1, n - 1);
     const root = this.newPair(this.intern(t.name), null, n);
-    if (indent > 0) this.stats.fragment = true;
+    // An indented pair with its path lines may be a whole output pasted with extra indentation: not a fragment by itself.
     this.setPath(root, t);
     this.roots.push(root.id);
     this.stats.documents++;
