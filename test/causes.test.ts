@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import { analyse } from "../src/analyse/index.js";
 import { parseText } from "../src/parse/parser.js";
 import type { Cause, Report } from "../src/report.js";
-import { CLOSE_LIBMNL, doc, drv, ESC, hash, LIBMNL_19_CHAR, LIBMNL_19_COLOR, LIBMNL_19_DEFAULT, LIBMNL_19_LINE, LIBMNL_HEAD, LIBMNL_HEAD_COLOUR, NIX32, pairLines, SHADOW_V1010, sp, TOP } from "./fixtures.js";
+import { CLOSE_LIBMNL, doc, drv, ESC, LIBMNL_19_CHAR, LIBMNL_19_COLOR, LIBMNL_19_DEFAULT, LIBMNL_19_LINE, LIBMNL_HEAD, LIBMNL_HEAD_COLOUR, pairLines, SHADOW_V1010, sp, TOP } from "./fixtures.js";
 
 // ------------------------------------------------------------------ helpers
 

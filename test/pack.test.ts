@@ -10,37 +10,19 @@
 // themselves), so the dist/ packed here is the current one; run alone, this
 // test builds dist/ only if it is missing.
 import { execFile } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ensureBuilt } from "./build.js";
 
 const run = promisify(execFile);
 const repo = fileURLToPath(new URL("..", import.meta.url));
 const pkg = JSON.parse(readFileSync(join(repo, "package.json"), "utf8")) as { name: string; version: string; dependencies: Record<string, string> };
 const sample = join(repo, "samples", "env-change", "default.txt");
 
-/** Build dist/ if it is not there, atomically: compile elsewhere, then rename into place. */
-async function ensureBuilt(): Promise<void> {
-  const dist = join(repo, "dist");
-  if (existsSync(join(dist, "cli.js"))) return;
-  const cache = join(repo, "node_modules", ".cache");
-  mkdirSync(cache, { recursive: true });
-  const out = mkdtempSync(join(cache, "drvsquash-build-"));
-  try {
-    await run(process.execPath, [join(repo, "node_modules", "typescript", "bin", "tsc"), "-p", join(repo, "tsconfig.build.json"), "--outDir", out], { cwd: repo });
-    if (!existsSync(join(dist, "cli.js"))) {
-      rmSync(dist, { recursive: true, force: true });
-      renameSync(out, dist);
-    }
-  } catch (e) {
-    if (!existsSync(join(dist, "cli.js"))) throw e; // else another test built it first
-  } finally {
-    rmSync(out, { recursive: true, force: true });
-  }
-}
 
 /**
  * The environment for npm, without what `npm test` puts there about this
@@ -63,7 +45,7 @@ let installedWith = "";
 
 describe("the packed tarball, installed like a user would", () => {
   beforeAll(async () => {
-    await ensureBuilt();
+    ensureBuilt();
     tmp = mkdtempSync(join(tmpdir(), "drvsquash-pack-"));
     const dest = join(tmp, "pack");
     const prefix = join(tmp, "prefix");

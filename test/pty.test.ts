@@ -11,34 +11,16 @@
 // dist/ must be current: `npm test` builds it before vitest starts; run alone,
 // this file builds it only if it is missing.
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
+import { ensureBuilt } from "./build.js";
 
 const repo = fileURLToPath(new URL("..", import.meta.url));
 const cli = join(repo, "bin", "drvsquash.js");
 const sample = join(repo, "samples", "seed-tailscale", "default.txt");
 const ESC = "\x1b[";
 
-/** Build dist/ if it is not there, atomically: compile elsewhere, then rename into place. */
-function ensureBuilt(): void {
-  const dist = join(repo, "dist");
-  if (existsSync(join(dist, "cli.js"))) return;
-  const cache = join(repo, "node_modules", ".cache");
-  mkdirSync(cache, { recursive: true });
-  const out = mkdtempSync(join(cache, "drvsquash-build-"));
-  try {
-    const r = spawnSync(process.execPath, [join(repo, "node_modules", "typescript", "bin", "tsc"), "-p", join(repo, "tsconfig.build.json"), "--outDir", out], { cwd: repo, encoding: "utf8" });
-    if (r.status !== 0 && !existsSync(join(dist, "cli.js"))) throw new Error(`tsc failed:\n${r.stdout}${r.stderr}`);
-    if (!existsSync(join(dist, "cli.js"))) {
-      rmSync(dist, { recursive: true, force: true });
-      renameSync(out, dist);
-    }
-  } finally {
-    rmSync(out, { recursive: true, force: true });
-  }
-}
 
 function scriptWorks(): boolean {
   if (process.platform !== "linux") return false;

@@ -9,7 +9,7 @@
 // explains it, and one change counted once however many parents show it.
 
 import type { DrvPair, Finding, OldNew, ParsedDiff, RenderedText } from "../model.js";
-import type { Cause, CauseKind, Evidence, Summary } from "../report.js";
+import type { Cause, Evidence, Summary } from "../report.js";
 import { firstStorePathName, outputNames, parseDrvName, storePathName } from "./names.js";
 import { Substitution, type SubstitutionContext } from "./substitution.js";
 import { hasMarkers, rebuild, type Rebuilt } from "./textDiff.js";
