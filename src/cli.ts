@@ -178,15 +178,20 @@ export async function main(io: Io): Promise<number> {
 
   const parser = new DiffParser();
   const sources = options.files.length === 0 ? ["-"] : options.files;
+  let reading = "stdin";
   try {
     for (const file of sources) {
+      reading = file === "-" ? "stdin" : file;
       const progress = options.progress ? progressFor(file, io) : null;
-      await readDiff(openInput(file, io), parser, progress ? { onProgress: progress.update } : {});
-      progress?.done();
+      try {
+        await readDiff(openInput(file, io), parser, progress ? { onProgress: progress.update } : {});
+      } finally {
+        progress?.done();
+      }
     }
   } catch (e) {
     if (e instanceof InputError) {
-      write(io.stderr, `drvsquash: ${sources.length > 1 || sources[0] !== "-" ? `${safeText(currentFile ?? "")}: ` : ""}${safeText(e.message)}\n`);
+      write(io.stderr, `drvsquash: ${sources.length > 1 || sources[0] !== "-" ? `${safeText(reading)}: ` : ""}${safeText(e.message)}\n`);
       return EXIT.badInput;
     }
     throw e;
@@ -215,8 +220,6 @@ export async function main(io: Io): Promise<number> {
   const realCauses = report.causes.filter((c) => c.kind !== "unexplained").length;
   return options.exitCode && realCauses > 0 ? EXIT.causesFound : EXIT.ok;
 }
-
-let currentFile: string | null = null;
 
 const PROGRESS_MIN_BYTES = 20 * 1024 * 1024;
 
@@ -250,7 +253,6 @@ function progressFor(file: string, io: Io): { update: (bytes: number, lines: num
 }
 
 function openInput(file: string, io: Io): Readable {
-  currentFile = file === "-" ? "stdin" : file;
   if (file === "-") return io.stdin;
   let st;
   try {

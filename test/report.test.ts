@@ -1,7 +1,7 @@
 // The report's measures (reach, paths, funnels, line attribution) on the
 // corpus samples, against values worked out by hand from the nix-diff text,
 // and the report options (--why, --tree, --exit-code) through main().
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import MarkdownIt from "markdown-it";
 import { describe, expect, it } from "vitest";
@@ -285,5 +285,23 @@ describe("a paste cut at a fixed width (`cut -c1-W`)", () => {
     expect(r.causes.map((c) => c.summary).sort()).toEqual(
       ["libarchive 3.8.0 → 3.8.2", "openssl 3.4.2 → 3.4.3", "pgrp-pipe-5.patch changed (11 lines differ)", "pgrp-pipe-5.patch changed (11 lines differ)", "systemd 257.9 → 257.10"],
     );
+  });
+});
+
+// The shared corpus lives beside the repository on the developers' machines and
+// in CI, not in a clone of its own: when it is there, every scenario's
+// Markdown is rendered too (the suite does not depend on it).
+const corpus = fileURLToPath(new URL("../../shared/corpus/", import.meta.url));
+describe.skipIf(!existsSync(corpus))("markdown report of every shared corpus scenario", () => {
+  const md = new MarkdownIt({ html: true });
+  const scenarios = existsSync(corpus) ? readdirSync(corpus).filter((d) => existsSync(`${corpus}/${d}/default.txt`)) : [];
+  it.each(scenarios)("%s renders with balanced <details> and stays under the limit", async (scenario) => {
+    const { code, stdout } = await runCli(["--format", "markdown", `${corpus}/${scenario}/default.txt`]);
+    expect(code).toBe(0);
+    expect(stdout.length).toBeLessThan(MAX_CHARS);
+    const html = md.render(stdout);
+    expect((html.match(/<details>/g) ?? []).length).toBe((html.match(/<\/details>/g) ?? []).length);
+    const outside = html.replace(/<pre><code[^>]*>[\s\S]*?<\/code><\/pre>/g, "").replace(/<code>[\s\S]*?<\/code>/g, "");
+    expect(outside).not.toMatch(/• The input|\/nix\/store\/[0-9a-z]{32}/);
   });
 });

@@ -10,7 +10,14 @@ export interface RunResult {
 
 export async function runCli(
   argv: string[],
-  options: { stdin?: string | Buffer; stdinTTY?: boolean; stdoutTTY?: boolean; env?: Record<string, string | undefined>; columns?: number } = {},
+  options: {
+    stdin?: string | Buffer;
+    stdinTTY?: boolean;
+    stdoutTTY?: boolean;
+    stderrTTY?: boolean;
+    env?: Record<string, string | undefined>;
+    columns?: number;
+  } = {},
 ): Promise<RunResult> {
   const stdin = Readable.from(options.stdin === undefined ? [] : [typeof options.stdin === "string" ? Buffer.from(options.stdin) : options.stdin]) as Readable & {
     isTTY?: boolean;
@@ -20,6 +27,7 @@ export async function runCli(
   stdout.isTTY = options.stdoutTTY ?? false;
   if (options.columns !== undefined) stdout.columns = options.columns;
   const stderr = new PassThrough() as PassThrough & { isTTY?: boolean };
+  stderr.isTTY = options.stderrTTY ?? false;
   const out: Buffer[] = [];
   const err: Buffer[] = [];
   stdout.on("data", (c: Buffer) => out.push(c));
