@@ -134,9 +134,8 @@ function placeCause(d: CauseDraft, g: PairGraph, names: (ids: number[]) => strin
     const p = pathTo(g, id);
     if (!best || p.length < best.length) best = p;
   }
-  const { pairIds: _ids, ...rest } = d;
-  void _ids;
-  const path = names(best ?? []);
+  const { pairIds, ...rest } = d;
+  const path = names(best ?? pairIds.slice(0, 1));
   return { ...rest, drv: path[path.length - 1] ?? d.drv, path, via, affects };
 }
 
