@@ -12,8 +12,12 @@ export interface PairGraph {
   out: number[][];
   /** Reverse edges. */
   in: number[][];
-  /** Distinct derivation pair key per printed pair (the same pair is printed again per requested outputs). */
-  key: string[];
+  /**
+   * Which distinct derivation pair each printed pair is (the same pair is
+   * printed again per requested outputs): 0 … keys-1.
+   */
+  key: Int32Array;
+  keys: number;
   ambiguities: Ambiguity[];
   mentions: number;
   unresolved: number;
@@ -26,13 +30,13 @@ export function buildGraph(diff: ParsedDiff): PairGraph {
   const n = diff.pairs.length;
   const out: number[][] = Array.from({ length: n }, () => []);
   const inn: number[][] = Array.from({ length: n }, () => []);
-  const key = diff.pairs.map((p) => (p.oldPath || p.newPath ? `${p.oldPath ?? ""}|${p.newPath ?? ""}` : `#${p.id}`));
+  const { key, keys } = pairKeys(diff);
   // Per name, the first printing of each distinct pair of that name, in input order.
   const byName = new Map<string, number[]>();
-  const seenKey = new Set<string>();
+  const seenKey = new Uint8Array(keys);
   for (const p of diff.pairs) {
-    if (p.inferred || seenKey.has(key[p.id]!)) continue;
-    seenKey.add(key[p.id]!);
+    if (p.inferred || seenKey[key[p.id]!]) continue;
+    seenKey[key[p.id]!] = 1;
     const list = byName.get(p.name);
     if (list) list.push(p.id);
     else byName.set(p.name, [p.id]);
@@ -82,7 +86,26 @@ export function buildGraph(diff: ParsedDiff): PairGraph {
       }
     }
   }
-  return { out, in: inn, key, ambiguities, mentions, unresolved, pred, roots: diff.roots };
+  return { out, in: inn, key, keys, ambiguities, mentions, unresolved, pred, roots: diff.roots };
+}
+
+/** Number the distinct (old path, new path) pairs, without building a string per pair. */
+function pairKeys(diff: ParsedDiff): { key: Int32Array; keys: number } {
+  const key = new Int32Array(diff.pairs.length);
+  const byOld = new Map<string, Map<string, number>>();
+  let keys = 0;
+  for (const p of diff.pairs) {
+    if (p.oldPath === null && p.newPath === null) {
+      key[p.id] = keys++;
+      continue;
+    }
+    let byNew = byOld.get(p.oldPath ?? "");
+    if (!byNew) byOld.set(p.oldPath ?? "", (byNew = new Map()));
+    let k = byNew.get(p.newPath ?? "");
+    if (k === undefined) byNew.set(p.newPath ?? "", (k = keys++));
+    key[p.id] = k;
+  }
+  return { key, keys };
 }
 
 /** Pair ids from a root down to `id` along the shortest path. */
@@ -295,18 +318,8 @@ export function reach(g: PairGraph, causePairs: number[][]): { affects: number[]
   // Pairs grouped by component, components in children-first order.
   const members: number[][] = Array.from({ length: comps }, () => []);
   for (let v = 0; v < n; v++) members[comp[v]!]!.push(v);
-  const keyIndex = new Map<string, number>();
-  const keyOf = new Int32Array(n);
-  for (let v = 0; v < n; v++) {
-    const k = g.key[v]!;
-    let i = keyIndex.get(k);
-    if (i === undefined) {
-      i = keyIndex.size;
-      keyIndex.set(k, i);
-    }
-    keyOf[v] = i;
-  }
-  const keys = keyIndex.size;
+  const keyOf = g.key;
+  const keys = g.keys;
   const affects = new Array<number>(causePairs.length).fill(0);
   const via: number[][] = causePairs.map(() => []);
   const rootKids = [...new Set(g.roots.flatMap((r) => g.out[r]!))];

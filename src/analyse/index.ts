@@ -84,7 +84,7 @@ export function analyseDiff(diff: ParsedDiff, options: AnalyseOptions): Analysis
   }
 
   const pairLines: PairLines[] = diff.pairs.map((p) => ({ name: p.name, firstLine: p.firstLine, lines: lineCount(p.id), depth: p.depth }));
-  const keys = new Set(g.key);
+
   const root = diff.roots.length > 0 ? diff.pairs[diff.roots[0]!]! : null;
   const notes: string[] = [];
   const n = (k: number, one: string, many: string): string => `${k.toLocaleString("en-US")} ${k === 1 ? one : many}`;
@@ -110,7 +110,7 @@ export function analyseDiff(diff: ParsedDiff, options: AnalyseOptions): Analysis
     input: { ...diff.stats, source: options.source },
     top: root ? { name: root.name, old: root.oldPath, new: root.newPath } : null,
     summary: {
-      pairs: keys.size,
+      pairs: g.keys,
       pairsPrinted: diff.pairs.length,
       alreadyComparedMentions: g.mentions,
       ambiguousMentions: g.ambiguities.length,

@@ -34,7 +34,7 @@ export interface WhyResult {
 export function explainWhy(a: Analysis, diff: ParsedDiff, query: string): WhyResult {
   const q = query.trim();
   const matchesName = (name: string): boolean => name === q || parseDrvName(name).pname === q;
-  const seenKeys = new Set<string>();
+  const seenKeys = new Set<number>();
   const matches: WhyMatch[] = [];
   for (const p of diff.pairs) {
     if (p.inferred || !matchesName(p.name)) continue;
