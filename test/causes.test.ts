@@ -797,3 +797,68 @@ describe("one upstream bump seen under several names", () => {
     expect(ofKind(r, "version").map((c) => [c.name, c.from, c.to])).toEqual([["hello", "2.12", "2.13"]]);
   });
 });
+
+describe("outputs and sources: one change, one cause", () => {
+  const group = (indent: number, input: string, oldOuts: string, newOuts: string): string[] => {
+    const pad = " ".repeat(indent);
+    return [
+      `${pad}• The set of input derivations named \`${input}\` do not match`,
+      `${pad}    - ${drv("old", input)}:{${oldOuts}}`,
+      `${pad}    + ${drv("old", input)}:{${newOuts}}`,
+    ];
+  };
+
+  it("two parents asking for other outputs of one input are one outputs cause seen in both", () => {
+    const r = report(
+      doc(
+        pairLines(0, TOP),
+        "• The input derivation named `curl-8.11.0` differs",
+        pairLines(2, "curl-8.11.0"),
+        ...group(2, "openssl-3.3.2", "out", "dev,out"),
+        "  • Skipping environment comparison",
+        "• The input derivation named `git-2.47.0` differs",
+        pairLines(2, "git-2.47.0"),
+        ...group(2, "openssl-3.3.2", "out", "dev,out"),
+        "  • Skipping environment comparison",
+        "• Skipping environment comparison",
+      ),
+    );
+    expect(r.causes.map((c) => [c.kind, c.input, c.seenIn])).toEqual([["outputs", "openssl-3.3.2", ["curl-8.11.0", "git-2.47.0"]]]);
+  });
+
+  it("an input whose own outputs changed, and a parent asking for the new one, are one cause: the input's", () => {
+    const r = report(
+      doc(
+        pairLines(0, TOP),
+        "• The input derivation named `libfoo-1.0` differs",
+        pairLines(2, "libfoo-1.0"),
+        "  • The set of outputs do not match:",
+        "      + {dev}",
+        "• The input derivation named `app-2.0` differs",
+        pairLines(2, "app-2.0"),
+        ...group(2, "libfoo-1.0", "out", "dev"),
+        "  • Skipping environment comparison",
+        "• Skipping environment comparison",
+      ),
+    );
+    expect(r.causes.map((c) => [c.kind, c.drv, c.input])).toEqual([["outputs", "libfoo-1.0", undefined]]);
+  });
+
+  it("a patch added to a package, inserted into a structured value, is one source cause and no added input", () => {
+    const patch = sp("new", "fix-crash.patch");
+    const r = report(
+      doc(
+        pairLines(0, TOP),
+        "• The input derivation named `hello-2.12.1` differs",
+        pairLines(2, "hello-2.12.1"),
+        "  • The set of input source names do not match:",
+        "      + fix-crash.patch",
+        "  • The environments do not match:",
+        `      patchesJSON=←[]←→["${patch}"]→`,
+        "• Skipping environment comparison",
+      ),
+    );
+    expect(r.causes.map((c) => [c.kind, c.drv, c.source])).toEqual([["source", "hello-2.12.1", "fix-crash.patch"]]);
+    expect(r.summary.attributedValues).toBe(1);
+  });
+});

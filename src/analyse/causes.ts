@@ -82,7 +82,7 @@ export function findCauses(diff: ParsedDiff): CauseAnalysis {
     }
     if (pair.status === "outputsDiffer" && pair.parent !== null) {
       const parent = diff.pairs[pair.parent]!;
-      set.add(`outputs|${parent.name}|${pair.name}`, parent, () => ({
+      set.add(`outputs-of|${pair.name}`, parent, () => ({
         kind: "outputs",
         input: pair.name,
         summary: `requests other outputs of ${pair.name}: ${pair.oldOutputs ?? "?"} → ${pair.newOutputs ?? "?"}`,
@@ -147,7 +147,8 @@ export function findCauses(diff: ParsedDiff): CauseAnalysis {
           const oldOuts = f.items.old.map((i) => outputsOfItem(i.text)).sort();
           const newOuts = f.items.new.map((i) => outputsOfItem(i.text)).sort();
           if (oldOuts.join(";") !== newOuts.join(";")) {
-            set.add(`outputs|${drvKey}|${f.name}`, pair, () => ({
+            // Parents asking for other outputs of one input: one change, seen in each parent.
+            set.add(`outputs-of|${f.name}`, pair, () => ({
               kind: "outputs",
               input: f.name,
               summary: `requests other outputs of ${f.name}: ${oldOuts.join(" ")} → ${newOuts.join(" ")}`,
@@ -259,6 +260,14 @@ export function findCauses(diff: ParsedDiff): CauseAnalysis {
           const reading = bestReading(readings);
           // Text that inserts or drops the store path of an input this pair adds or removes is that input's change.
           const owner = attributeToInput(reading, sub);
+          if (owner && ctx.sourceNames.has(owner.input)) {
+            // A source added or removed (its name-set lines made it a source cause already).
+            set.add(`source|${drvKey}|${owner.input}`, pair, () => ({ kind: "source", source: owner.input, summary: `${owner.input} ${owner.kind}` }), [
+              { line: f.line, text: `${f.key}=… (${owner.kind === "added" ? "inserts" : "drops"} ${owner.input})` },
+            ]);
+            counts.attributedValues++;
+            break;
+          }
           if (owner) {
             set.add(`${owner.kind}|${owner.input}`, pair, () => ({
               kind: owner.kind,
@@ -285,7 +294,7 @@ export function findCauses(diff: ParsedDiff): CauseAnalysis {
       summary: `${pair.name} differs, but the input shows no reason`,
     }), [{ line: pair.firstLine, text: pair.oldPath ? `- ${pair.oldPath}` : pair.name }]);
   }
-  return { causes: mergeVariants(set.all()), counts, hiddenInputs };
+  return { causes: foldOutputRequests(mergeVariants(set.all())), counts, hiddenInputs };
 }
 
 // ------------------------------------------------------------------ helpers
@@ -317,8 +326,9 @@ export function splitNameSet(items: OldNew): NameChanges {
   return out;
 }
 
-function substitutionContext(storeDir: string, findings: Finding[]): { sub: SubstitutionContext; names: NameChanges } {
+function substitutionContext(storeDir: string, findings: Finding[]): { sub: SubstitutionContext; names: NameChanges; sourceNames: Set<string> } {
   const sub: SubstitutionContext = { storeDir, renames: new Map(), removed: new Set(), added: new Set(), outputsChanged: new Set() };
+  const sourceNames = new Set<string>();
   let names: NameChanges = { bumps: [], removed: [], added: [] };
   for (const f of findings) {
     if (f.kind === "inputNameSet") {
@@ -327,13 +337,14 @@ function substitutionContext(storeDir: string, findings: Finding[]): { sub: Subs
       for (const r of names.removed) sub.removed.add(r.text);
       for (const a of names.added) sub.added.add(a.text);
     } else if (f.kind === "sourceNameSet") {
+      for (const i of [...f.items.old, ...f.items.new]) sourceNames.add(i.text);
       for (const r of f.items.old) sub.removed.add(r.text);
       for (const a of f.items.new) sub.added.add(a.text);
     } else if (f.kind === "inputGroup") {
       sub.outputsChanged.add(f.name);
     }
   }
-  return { sub, names };
+  return { sub, names, sourceNames };
 }
 
 function addNameChange(
@@ -407,6 +418,23 @@ function mergeVariants(causes: CauseDraft[]): CauseDraft[] {
     }
   }
   return causes.filter((c) => !gone.has(c));
+}
+
+/**
+ * When an input's own set of outputs changed, its parents asking for other
+ * outputs of it follow from that: one cause, the input's own.
+ */
+function foldOutputRequests(causes: CauseDraft[]): CauseDraft[] {
+  const own = new Map<string, CauseDraft>();
+  for (const c of causes) if (c.kind === "outputs" && c.input === undefined) own.set(c.drv, c);
+  return causes.filter((c) => {
+    if (c.kind !== "outputs" || c.input === undefined) return true;
+    const target = own.get(c.input);
+    if (!target) return true;
+    for (const l of c.lines) if (!target.lines.includes(l)) target.lines.push(l);
+    target.evidence.push(...c.evidence.slice(0, Math.max(0, MAX_EVIDENCE - target.evidence.length)));
+    return false;
+  });
 }
 
 function addEnv(set: CauseSet, pair: DrvPair, drvKey: string, key: string, what: string, evidence: Evidence[]): void {
