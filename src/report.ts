@@ -82,8 +82,10 @@ export interface Ambiguity {
   /** The name an "already compared" line gives. */
   name: string;
   line: number;
-  /** Lines of the distinct earlier pairs of that name it could mean. */
+  /** Lines of the distinct earlier pairs of that name it could mean (the nearest 16). */
   candidates: number[];
+  /** How many earlier pairs of that name there are. */
+  count: number;
 }
 
 export interface Summary {

@@ -651,7 +651,7 @@ describe("already-compared mentions of a name several pairs share", () => {
 
   it("records the ambiguity instead of guessing", () => {
     const r = report(text);
-    expect(r.ambiguities).toEqual([{ name: "source", line: 25, candidates: [6, 15] }]);
+    expect(r.ambiguities).toEqual([{ name: "source", line: 25, candidates: [6, 15], count: 2 }]);
     expect(r.summary.ambiguousMentions).toBe(1);
     expect(r.summary.unresolvedMentions).toBe(0);
     expect(r.summary.alreadyComparedMentions).toBe(1);

@@ -305,3 +305,46 @@ describe.skipIf(!existsSync(corpus))("markdown report of every shared corpus sce
     expect(outside).not.toMatch(/• The input|\/nix\/store\/[0-9a-z]{32}/);
   });
 });
+
+describe("a name shared by thousands of derivations", () => {
+  it("links each mention to the nearest 16, lists at most 1,000 ambiguities, and counts them all", async () => {
+    // 1,500 parents, each expanding its own `source` and then mentioning `source` as already compared.
+    const NIX32 = "0123456789abcdfghijklmnpqrsvwxyz";
+    const h = (i: number, salt: string): string => {
+      let s = "";
+      let x = i * 7919 + salt.charCodeAt(0);
+      for (let k = 0; k < 32; k++) {
+        x = (x * 1103515245 + 12345) >>> 0;
+        s += NIX32[x & 31];
+      }
+      return s;
+    };
+    const lines = [`- /nix/store/${h(0, "a")}-top.drv:{out}`, `+ /nix/store/${h(0, "b")}-top.drv:{out}`];
+    for (let i = 1; i <= 1500; i++) {
+      lines.push(
+        `• The input derivation named \`pkg${i}\` differs`,
+        `  - /nix/store/${h(i, "c")}-pkg${i}.drv:{out}`,
+        `  + /nix/store/${h(i, "d")}-pkg${i}.drv:{out}`,
+        "  • The input derivation named `source` differs",
+        `    - /nix/store/${h(i, "e")}-source.drv:{out}`,
+        `    + /nix/store/${h(i, "f")}-source.drv:{out}`,
+        "    • The environments do not match:",
+        `        url=←https://example.invalid/${i}/a←→https://example.invalid/${i}/b→`,
+        "  • Input derivations differ but have already been compared",
+        "      source",
+        "  • Skipping environment comparison",
+      );
+    }
+    lines.push("• Skipping environment comparison", "");
+    const { code, stdout } = await runCli(["--format", "json"], { stdin: lines.join("\n") });
+    expect(code).toBe(0);
+    const r = JSON.parse(stdout) as Report;
+    // The first parent's mention has one earlier `source` (its own): not ambiguous; parent i's has i.
+    expect(r.summary.ambiguousMentions).toBe(1499);
+    expect(r.ambiguities.length).toBe(1000);
+    expect(Math.max(...r.ambiguities.map((a) => a.candidates.length))).toBe(16);
+    expect(r.ambiguities[999]!.count).toBe(1001);
+    // Each `source` is its own derivation: 1,500 download changes, not one.
+    expect(r.causes.filter((c) => c.kind === "fixed-output")).toHaveLength(1500);
+  });
+});

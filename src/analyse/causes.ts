@@ -28,17 +28,31 @@ class CauseSet {
   /** Calls to add(), so a pair whose change was already counted elsewhere still counts as explained. */
   adds = 0;
 
+  /** What a cause already holds, so a change seen in thousands of parents is not a quadratic scan. */
+  private readonly seen = new Map<CauseDraft, { ids: Set<number>; names: Set<string>; lines: Set<number> }>();
+
   add(key: string, pair: DrvPair, init: () => Omit<CauseDraft, "pairIds" | "seenIn" | "lines" | "evidence" | "drv">, evidence: Evidence[]): CauseDraft {
     this.adds++;
     let c = this.byKey.get(key);
     if (!c) {
       c = { ...init(), drv: pair.name, pairIds: [], seenIn: [], lines: [], evidence: [] };
       this.byKey.set(key, c);
+      this.seen.set(c, { ids: new Set(), names: new Set(), lines: new Set() });
     }
-    if (!c.pairIds.includes(pair.id)) c.pairIds.push(pair.id);
-    if (!c.seenIn.includes(pair.name)) c.seenIn.push(pair.name);
+    const seen = this.seen.get(c)!;
+    if (!seen.ids.has(pair.id)) {
+      seen.ids.add(pair.id);
+      c.pairIds.push(pair.id);
+    }
+    if (!seen.names.has(pair.name)) {
+      seen.names.add(pair.name);
+      c.seenIn.push(pair.name);
+    }
     for (const e of evidence) {
-      if (c.lines.length < MAX_LINES && !c.lines.includes(e.line)) c.lines.push(e.line);
+      if (c.lines.length < MAX_LINES && !seen.lines.has(e.line)) {
+        seen.lines.add(e.line);
+        c.lines.push(e.line);
+      }
       if (c.evidence.length < MAX_EVIDENCE) c.evidence.push(e);
     }
     return c;
@@ -408,9 +422,9 @@ function mergeVariants(causes: CauseDraft[]): CauseDraft[] {
     for (let j = i + 1; j < versions.length; j++) {
       const v = versions[j]!;
       if (gone.has(v) || v.from !== base.from || v.to !== base.to || !v.name!.startsWith(base.name! + "-")) continue;
-      for (const id of v.pairIds) if (!base.pairIds.includes(id)) base.pairIds.push(id);
-      for (const n of v.seenIn) if (!base.seenIn.includes(n)) base.seenIn.push(n);
-      for (const l of v.lines) if (!base.lines.includes(l)) base.lines.push(l);
+      union(base.pairIds, v.pairIds);
+      union(base.seenIn, v.seenIn);
+      union(base.lines, v.lines);
       base.evidence.push(...v.evidence.slice(0, Math.max(0, MAX_EVIDENCE - base.evidence.length)));
       base.variants = [...(base.variants ?? []), v.name!];
       base.summary = `${base.name} ${base.from} → ${base.to} (also ${base.variants.join(", ")})`;
@@ -418,6 +432,12 @@ function mergeVariants(causes: CauseDraft[]): CauseDraft[] {
     }
   }
   return causes.filter((c) => !gone.has(c));
+}
+
+/** Append to `into` what it does not hold yet, in order. */
+function union<T>(into: T[], more: T[]): void {
+  const have = new Set(into);
+  for (const x of more) if (!have.has(x)) into.push(x);
 }
 
 /**
@@ -431,7 +451,7 @@ function foldOutputRequests(causes: CauseDraft[]): CauseDraft[] {
     if (c.kind !== "outputs" || c.input === undefined) return true;
     const target = own.get(c.input);
     if (!target) return true;
-    for (const l of c.lines) if (!target.lines.includes(l)) target.lines.push(l);
+    union(target.lines, c.lines);
     target.evidence.push(...c.evidence.slice(0, Math.max(0, MAX_EVIDENCE - target.evidence.length)));
     return false;
   });

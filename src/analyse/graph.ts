@@ -18,12 +18,31 @@ export interface PairGraph {
    */
   key: Int32Array;
   keys: number;
+  /** The first MAX_AMBIGUITIES ambiguous mentions. */
   ambiguities: Ambiguity[];
+  ambiguousMentions: number;
   mentions: number;
   unresolved: number;
   /** Shortest-path predecessor from a root, -1 for roots, -2 when unreachable. */
   pred: Int32Array;
   roots: number[];
+}
+
+/** Links kept per ambiguous mention (to the nearest earlier pairs of that name). */
+export const MAX_LINKS = 16;
+/** Ambiguous mentions listed in the report (all are counted). */
+const MAX_AMBIGUITIES = 1000;
+
+/** How many of `ids` (sorted by first line) were printed before `line`. */
+function printedBefore(ids: number[], line: number, diff: ParsedDiff): number {
+  let lo = 0;
+  let hi = ids.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (diff.pairs[ids[mid]!]!.firstLine < line) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 export function buildGraph(diff: ParsedDiff): PairGraph {
@@ -49,6 +68,7 @@ export function buildGraph(diff: ParsedDiff): PairGraph {
   for (const p of diff.pairs) for (const c of p.children) link(p.id, c);
 
   const ambiguities: Ambiguity[] = [];
+  let ambiguousMentions = 0;
   let mentions = 0;
   let unresolved = 0;
   for (const p of diff.pairs) {
@@ -57,16 +77,21 @@ export function buildGraph(diff: ParsedDiff): PairGraph {
       mentions++;
       // nix-diff compared it earlier in its walk, so it was printed above this line.
       const all = byName.get(ref.name) ?? [];
-      let count = 0;
-      while (count < all.length && diff.pairs[all[count]!]!.firstLine < ref.line) count++;
+      const count = printedBefore(all, ref.line, diff);
       if (count === 0) {
         unresolved++;
         continue;
       }
+      // Linked to each candidate, up to the nearest MAX_LINKS: a name shared by hundreds of
+      // derivations (`source`) must not make mentions × candidates edges.
+      const first = Math.max(0, count - MAX_LINKS);
       if (count > 1) {
-        ambiguities.push({ name: ref.name, line: ref.line, candidates: all.slice(0, count).map((id) => diff.pairs[id]!.firstLine) });
+        ambiguousMentions++;
+        if (ambiguities.length < MAX_AMBIGUITIES) {
+          ambiguities.push({ name: ref.name, line: ref.line, candidates: all.slice(first, count).map((id) => diff.pairs[id]!.firstLine), count });
+        }
       }
-      for (let i = 0; i < count; i++) link(p.id, all[i]!);
+      for (let i = first; i < count; i++) link(p.id, all[i]!);
     }
   }
 
@@ -86,7 +111,7 @@ export function buildGraph(diff: ParsedDiff): PairGraph {
       }
     }
   }
-  return { out, in: inn, key, keys, ambiguities, mentions, unresolved, pred, roots: diff.roots };
+  return { out, in: inn, key, keys, ambiguities, ambiguousMentions, mentions, unresolved, pred, roots: diff.roots };
 }
 
 /** Number the distinct (old path, new path) pairs, without building a string per pair. */

@@ -5,7 +5,7 @@
 import type { ParsedDiff } from "../model.js";
 import type { Cause, CauseKind, Funnel, PairLines, Report } from "../report.js";
 import { findCauses, type CauseDraft } from "./causes.js";
-import { buildGraph, commonDominator, dominators, pathTo, reach, type PairGraph } from "./graph.js";
+import { buildGraph, commonDominator, dominators, MAX_LINKS, pathTo, reach, type PairGraph } from "./graph.js";
 
 export interface AnalyseOptions {
   /** Where the input came from (`stdin`, a file name), for the report. */
@@ -96,7 +96,9 @@ export function analyseDiff(diff: ParsedDiff, options: AnalyseOptions): Analysis
   if (diff.stats.truncated) notes.push(`The input is incomplete: ${diff.stats.truncatedReason ?? "it ends inside a pair"}.`);
   if (diff.stats.fragment) notes.push("The input is a fragment: it does not start at the top-level pair.");
   if (g.unresolved > 0) notes.push(`${n(g.unresolved, '"already compared" mention refers', '"already compared" mentions refer')} to pairs not in the input.`);
-  if (g.ambiguities.length > 0) notes.push(`${n(g.ambiguities.length, '"already compared" mention matches', '"already compared" mentions match')} several earlier pairs of that name (linked to all).`);
+  if (g.ambiguousMentions > 0) {
+    notes.push(`${n(g.ambiguousMentions, '"already compared" mention matches', '"already compared" mentions match')} several earlier pairs of that name (linked to each, up to the nearest ${MAX_LINKS}).`);
+  }
   if (diff.stats.unrecognized > 0) notes.push(`${n(diff.stats.unrecognized, "input line was", "input lines were")} not recognised (\`--show-unrecognized\` lists them).`);
   if (diff.stats.documents > 1) notes.push(`The input holds ${diff.stats.documents} separate nix-diff outputs or fragments, analysed together.`);
   if (diff.stats.valuesCut > 0) notes.push(`${n(diff.stats.valuesCut, "very long value was", "very long values were")} cut (64 KiB per value, 1 MiB per line).`);
@@ -113,7 +115,7 @@ export function analyseDiff(diff: ParsedDiff, options: AnalyseOptions): Analysis
       pairs: g.keys,
       pairsPrinted: diff.pairs.length,
       alreadyComparedMentions: g.mentions,
-      ambiguousMentions: g.ambiguities.length,
+      ambiguousMentions: g.ambiguousMentions,
       unresolvedMentions: g.unresolved,
       ...counts,
     },
