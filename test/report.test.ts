@@ -8,6 +8,7 @@ import { describe, expect, it } from "vitest";
 import { MAX_CHARS } from "../src/render/markdown.js";
 import type { Report } from "../src/report.js";
 import { runCli, samples } from "./run.js";
+import { drv } from "./fixtures.js";
 
 const dir = fileURLToPath(samples);
 const TOP_SEED = "nixos-system-remote-24.11.20241012.54cce65";
@@ -309,25 +310,15 @@ describe.skipIf(!existsSync(corpus))("markdown report of every shared corpus sce
 describe("a name shared by thousands of derivations", () => {
   it("links each mention to the nearest 16, lists at most 1,000 ambiguities, and counts them all", async () => {
     // 1,500 parents, each expanding its own `source` and then mentioning `source` as already compared.
-    const NIX32 = "0123456789abcdfghijklmnpqrsvwxyz";
-    const h = (i: number, salt: string): string => {
-      let s = "";
-      let x = i * 7919 + salt.charCodeAt(0);
-      for (let k = 0; k < 32; k++) {
-        x = (x * 1103515245 + 12345) >>> 0;
-        s += NIX32[x & 31];
-      }
-      return s;
-    };
-    const lines = [`- /nix/store/${h(0, "a")}-top.drv:{out}`, `+ /nix/store/${h(0, "b")}-top.drv:{out}`];
+    const lines = [`- ${drv("a", "top")}:{out}`, `+ ${drv("b", "top")}:{out}`];
     for (let i = 1; i <= 1500; i++) {
       lines.push(
         `• The input derivation named \`pkg${i}\` differs`,
-        `  - /nix/store/${h(i, "c")}-pkg${i}.drv:{out}`,
-        `  + /nix/store/${h(i, "d")}-pkg${i}.drv:{out}`,
+        `  - ${drv(`c${i}`, `pkg${i}`)}:{out}`,
+        `  + ${drv(`d${i}`, `pkg${i}`)}:{out}`,
         "  • The input derivation named `source` differs",
-        `    - /nix/store/${h(i, "e")}-source.drv:{out}`,
-        `    + /nix/store/${h(i, "f")}-source.drv:{out}`,
+        `    - ${drv(`e${i}`, "source")}:{out}`,
+        `    + ${drv(`f${i}`, "source")}:{out}`,
         "    • The environments do not match:",
         `        url=←https://example.invalid/${i}/a←→https://example.invalid/${i}/b→`,
         "  • Input derivations differ but have already been compared",

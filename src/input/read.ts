@@ -77,6 +77,29 @@ const MIN_CUT_WIDTH = 40;
 /** Distinct lines a width must hold to be taken as a cut (looksCutAtWidth asks as many lines). */
 const MIN_DISTINCT_AT_WIDTH = 5;
 
+/**
+ * A line nix-diff would not have ended there: a path line (`- /…`) that does
+ * not end in `}`, or a text diff with an odd number of `←` or `→` markers
+ * (nix-diff closes each span it opens on a line).
+ */
+function looksUnfinished(line: Buffer): boolean {
+  let i = 0;
+  while (i < line.length && line[i] === 0x20) i++;
+  if ((line[i] === 0x2d || line[i] === 0x2b) && line[i + 1] === 0x20 && line[i + 2] === 0x2f) {
+    let end = line.length - 1;
+    while (end > i && (line[end] === 0x20 || line[end] === 0x0d)) end--;
+    if (line[end] !== 0x7d) return true;
+  }
+  let olds = 0;
+  let news = 0;
+  for (let k = line.indexOf(0xe2, i); k >= 0 && k + 2 < line.length; k = line.indexOf(0xe2, k + 1)) {
+    if (line[k + 1] !== 0x86) continue;
+    if (line[k + 2] === 0x90) olds++;
+    else if (line[k + 2] === 0x92) news++;
+  }
+  return olds % 2 === 1 || news % 2 === 1;
+}
+
 /** FNV-1a of a few bytes. */
 function hashBytes(b: Uint8Array): number {
   let h = 0x811c9dc5;
@@ -101,6 +124,8 @@ class LineGuard extends Transform {
   private dropping = false;
   /** Line length (bytes, without the newline) → number of lines. */
   readonly lengths = new Map<number, number>();
+  /** Line lengths at which a line looked unfinished (see looksUnfinished). */
+  private readonly unfinished = new Set<number>();
   /** Line length → hashes of the different line ends seen at it (a few). */
   private readonly ends = new Map<number, Set<number>>();
   /** Lines completed so far (newlines seen). */
@@ -157,10 +182,14 @@ class LineGuard extends Transform {
     done();
   }
 
-  /** The width the lines look cut at (`cut -c1-W`), or null. */
+  /**
+   * The width the lines look cut at (`cut -c1-W`), or null. Many different
+   * lines ending at one longest width is not enough (a run of equally long
+   * values is not a cut): at least one of them must also look unfinished.
+   */
   cutWidth(): number | null {
     const width = looksCutAtWidth(this.lengths);
-    return width !== null && (this.ends.get(width)?.size ?? 0) >= MIN_DISTINCT_AT_WIDTH ? width : null;
+    return width !== null && (this.ends.get(width)?.size ?? 0) >= MIN_DISTINCT_AT_WIDTH && this.unfinished.has(width) ? width : null;
   }
 
   /** `last`: the line's bytes in the current chunk (the rest, if any, is in `tail`). */
@@ -168,6 +197,7 @@ class LineGuard extends Transform {
     const length = this.lineLength;
     this.lengths.set(length, (this.lengths.get(length) ?? 0) + 1);
     if (length >= MIN_CUT_WIDTH) {
+      if (this.tail === null && !this.unfinished.has(length) && looksUnfinished(last)) this.unfinished.add(length);
       let set = this.ends.get(length);
       if (!set) this.ends.set(length, (set = new Set()));
       if (set.size < MIN_DISTINCT_AT_WIDTH) {
