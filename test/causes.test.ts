@@ -862,3 +862,61 @@ describe("outputs and sources: one change, one cause", () => {
     expect(r.summary.attributedValues).toBe(1);
   });
 });
+
+describe("names that embed a bumped package, and inputs that come with a change", () => {
+  it("a kernel bump seen as linux, initrd-linux and linux-…-modules-shrunk is one cause", () => {
+    const r = report(
+      doc(
+        pairLines(0, TOP),
+        "• The set of input derivation names do not match:",
+        "    - initrd-linux-6.6.54",
+        "    - linux-6.6.54",
+        "    - linux-6.6.54-modules-shrunk",
+        "    + initrd-linux-6.6.55",
+        "    + linux-6.6.55",
+        "    + linux-6.6.55-modules-shrunk",
+        "• The environments do not match:",
+        `    kernel=←${sp("a", "linux-6.6.54")}←→${sp("b", "linux-6.6.55")}→/bzImage`,
+      ),
+    );
+    expect(r.causes.map((c) => [c.kind, c.name, c.from, c.to])).toEqual([["version", "linux", "6.6.54", "6.6.55"]]);
+    expect(r.causes[0]!.variants).toContain("initrd-linux");
+  });
+
+  it("perl's bump carries the perl5.40.0-… packages with it: no added or removed inputs", () => {
+    const r = report(
+      doc(
+        pairLines(0, TOP),
+        "• The input derivation named `foo-1.0` differs",
+        pairLines(2, "foo-1.0"),
+        "  • The set of input derivation names do not match:",
+        "      - perl-5.40.0",
+        "      - perl5.40.0-Apache-Session-1.94",
+        "      + perl-5.40.1",
+        "      + perl5.40.1-Apache-Session-1.94",
+        "• Skipping environment comparison",
+      ),
+    );
+    expect(r.causes.map((c) => [c.kind, c.name, c.from, c.to])).toEqual([["version", "perl", "5.40.0", "5.40.1"]]);
+  });
+
+  it("a second input of an existing name is an added input, and its path in the env is that change", () => {
+    const r = report(
+      doc(
+        pairLines(0, "foo-1.0"),
+        "• The set of input derivations named `source` do not match",
+        `    + ${drv("new", "source")}:{out}`,
+        "• The environments do not match:",
+        `    srcs=${sp("old", "source")}→ →→${sp("new", "source")}→`,
+      ),
+    );
+    expect(r.causes.map((c) => [c.kind, c.input])).toEqual([["added", "source"]]);
+  });
+
+  it("a key that appears with an added patch's path belongs to the patch", () => {
+    const r = report(
+      doc(pairLines(0, "foo-1.0"), "• The set of input source names do not match:", "    + fix.patch", "• The environments do not match:", `    + patches=${sp("new", "fix.patch")}`),
+    );
+    expect(r.causes.map((c) => [c.kind, c.source])).toEqual([["source", "fix.patch"]]);
+  });
+});

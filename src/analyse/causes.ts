@@ -160,7 +160,15 @@ export function findCauses(diff: ParsedDiff): CauseAnalysis {
         case "inputGroup": {
           const oldOuts = f.items.old.map((i) => outputsOfItem(i.text)).sort();
           const newOuts = f.items.new.map((i) => outputsOfItem(i.text)).sort();
-          if (oldOuts.join(";") !== newOuts.join(";")) {
+          if (oldOuts.length !== newOuts.length) {
+            // Another derivation of the same name came or went (a second `source`).
+            const kind = newOuts.length > oldOuts.length ? "added" : "removed";
+            set.add(`${kind}|${f.name}`, pair, () => ({
+              kind,
+              input: f.name,
+              summary: `${kind === "added" ? "added input" : "removed input"} ${f.name} (another of that name)`,
+            }), evidenceOf(f.line, `The set of input derivations named \`${f.name}\` do not match`, f.items));
+          } else if (oldOuts.join(";") !== newOuts.join(";")) {
             // Parents asking for other outputs of one input: one change, seen in each parent.
             set.add(`outputs-of|${f.name}`, pair, () => ({
               kind: "outputs",
@@ -257,6 +265,19 @@ export function findCauses(diff: ParsedDiff): CauseAnalysis {
         case "envEntry": {
           if (outputsChangedHere && (changedOutputs.has(f.key) || f.key === "outputs")) break; // the outputs cause
           if (f.side !== "both") {
+            // A key that appears or goes with the path of an input or source this pair adds or removes is that change.
+            const mentioned = sub.mentionedInput(f.value.text, f.side);
+            if (mentioned) {
+              const kind = f.side === "new" ? "added" : "removed";
+              const key = ctx.sourceNames.has(mentioned) ? `source|${drvKey}|${mentioned}` : `${kind}|${mentioned}`;
+              set.add(key, pair, () =>
+                ctx.sourceNames.has(mentioned)
+                  ? { kind: "source", source: mentioned, summary: `${mentioned} ${kind}` }
+                  : { kind, input: mentioned, summary: `${kind === "added" ? "added input" : "removed input"} ${mentioned}` },
+              [{ line: f.line, text: `${f.side === "old" ? "-" : "+"} ${f.key}=… (${kind === "added" ? "inserts" : "drops"} ${mentioned})` }]);
+              counts.attributedValues++;
+              break;
+            }
             addEnv(set, pair, drvKey, f.key, `${f.side === "old" ? "-" : "+"} ${f.key}`, [{ line: f.line, text: `${f.side === "old" ? "-" : "+"} ${f.key}=${firstLine(f.value.text)}` }]);
             break;
           }
@@ -308,7 +329,7 @@ export function findCauses(diff: ParsedDiff): CauseAnalysis {
       summary: `${pair.name} differs, but the input shows no reason`,
     }), [{ line: pair.firstLine, text: pair.oldPath ? `- ${pair.oldPath}` : pair.name }]);
   }
-  return { causes: foldOutputRequests(mergeVariants(set.all())), counts, hiddenInputs };
+  return { causes: foldOutputRequests(foldDerivedNames(mergeVariants(set.all()))), counts, hiddenInputs };
 }
 
 // ------------------------------------------------------------------ helpers
@@ -355,7 +376,11 @@ function substitutionContext(storeDir: string, findings: Finding[]): { sub: Subs
       for (const r of f.items.old) sub.removed.add(r.text);
       for (const a of f.items.new) sub.added.add(a.text);
     } else if (f.kind === "inputGroup") {
-      sub.outputsChanged.add(f.name);
+      if (f.items.old.length !== f.items.new.length) {
+        // Paths of that name come and go on both sides: none of them tells a real change.
+        sub.removed.add(f.name);
+        sub.added.add(f.name);
+      } else sub.outputsChanged.add(f.name);
     }
   }
   return { sub, names, sourceNames };
@@ -429,6 +454,63 @@ function mergeVariants(causes: CauseDraft[]): CauseDraft[] {
       base.variants = [...(base.variants ?? []), v.name!];
       base.summary = `${base.name} ${base.from} → ${base.to} (also ${base.variants.join(", ")})`;
       gone.add(v);
+    }
+  }
+  return causes.filter((c) => !gone.has(c));
+}
+
+/**
+ * Names that embed a bumped package's name and version change with it:
+ * `initrd-linux-6.6.54` with `linux-6.6.54`, `perl5.40.0-Apache-Session-1.94`
+ * with `perl-5.40.0`. Such a version change, or a removed/added pair, is the
+ * bump seen again: fold it into the bump (listed in its `variants`).
+ */
+function foldDerivedNames(causes: CauseDraft[]): CauseDraft[] {
+  const bumps = causes.filter((c) => c.kind === "version");
+  if (bumps.length === 0) return causes;
+  const gone = new Set<CauseDraft>();
+  const bumpFor = (oldName: string, newName: string, not?: CauseDraft): CauseDraft | null => {
+    for (const b of bumps) {
+      if (b === not || gone.has(b)) continue;
+      for (const sep of ["-", ""]) {
+        const from = `${b.name}${sep}${b.from}`;
+        const at = oldName.indexOf(from);
+        if (at < 0) continue;
+        if (oldName.slice(0, at) + `${b.name}${sep}${b.to}` + oldName.slice(at + from.length) === newName) return b;
+      }
+    }
+    return null;
+  };
+  const fold = (b: CauseDraft, c: CauseDraft, name: string): void => {
+    if (b === c) return;
+    union(b.pairIds, c.pairIds);
+    union(b.seenIn, c.seenIn);
+    union(b.lines, c.lines);
+    b.evidence.push(...c.evidence.slice(0, Math.max(0, MAX_EVIDENCE - b.evidence.length)));
+    if (!(b.variants ?? []).includes(name)) b.variants = [...(b.variants ?? []), name];
+    b.summary = `${b.name} ${b.from} → ${b.to} (also ${b.variants!.join(", ")})`;
+    gone.add(c);
+  };
+  for (const c of causes) {
+    if (c.kind === "version") {
+      if (gone.has(c)) continue;
+      const b = bumpFor(`${c.name}-${c.from}`, `${c.name}-${c.to}`, c);
+      if (b) fold(b, c, c.name!);
+    } else if (c.kind === "renamed") {
+      const b = bumpFor(c.from!, c.to!);
+      if (b) fold(b, c, c.from!);
+    }
+  }
+  const added = new Map(causes.filter((c) => c.kind === "added" && !gone.has(c)).map((c) => [c.input!, c]));
+  for (const r of causes) {
+    if (r.kind !== "removed" || gone.has(r)) continue;
+    for (const [name, a] of added) {
+      const b = bumpFor(r.input!, name);
+      if (!b) continue;
+      fold(b, r, parseDrvName(r.input!).pname);
+      fold(b, a, parseDrvName(r.input!).pname);
+      added.delete(name);
+      break;
     }
   }
   return causes.filter((c) => !gone.has(c));
