@@ -1213,3 +1213,28 @@ describe("lines that fit no form", () => {
     }
   });
 });
+
+describe("documents and --environment endings", () => {
+  it("a second output right after an inline value starts a new document", () => {
+    const d = parseText(
+      doc(pairLines(0, "top"), "• The environments do not match:", "    configureFlags=--a ←--b←", pairLines(0, "top2"), "• The set of input derivation names do not match:", "    - zstd-1.5.6", "    + zstd-1.5.7"),
+    );
+    expect(d.stats.documents).toBe(2);
+    expect(d.stats.unrecognized).toBe(0);
+    expect(env(pairNamed(d, "top"), "configureFlags").value.text).toBe("--a ←--b←");
+    expect(findingsOf(pairNamed(d, "top2"), "inputNameSet")).toHaveLength(1);
+  });
+
+  it("with --environment, a pair whose environment is equal prints nothing, and that is not a cut", () => {
+    const d = parseText(
+      doc(
+        pairLines(0, "top"),
+        "• The input derivation named `hello-2.12.tar.gz` differs",
+        pairLines(2, "hello-2.12.tar.gz"),
+        "  • The environments do not match:",
+        "      urls=←https://a.invalid/hello-2.12.tar.gz←→mirror://gnu/hello/hello-2.12.tar.gz→",
+      ),
+    );
+    expect(d.stats.truncated).toBe(false);
+  });
+});

@@ -69,8 +69,10 @@ function rebuildLines(text: string): Rebuilt[] {
     const line = lines[i]!;
     const sep = i < lines.length - 1 ? "\n" : "";
     if (line.startsWith("- ") && i === lastIndex && line.includes("+ ", 2)) {
-      // `- old+ new`: the last lines of both sides, joined. Every `+ ` is a candidate split.
-      const results: Rebuilt[] = [];
+      // `- old+ new`: the last lines of both sides, joined. Every `+ ` is a candidate split,
+      // and so is none: a removed line may itself hold `+ ` (`- echo $((a + b))`).
+      const whole = line.slice(2);
+      const results: Rebuilt[] = [{ old: old + whole + sep, new: neu, changes: [...changes, { side: "old", text: whole }] }];
       for (let at = line.indexOf("+ ", 2); at >= 0; at = line.indexOf("+ ", at + 1)) {
         const o = line.slice(2, at);
         const nw = line.slice(at + 2);

@@ -307,7 +307,8 @@ export class PasteRepair {
   }
 }
 
-const MIN_CUT_WIDTH = 40;
+/** Lines shorter than this are never taken as cut. */
+export const MIN_CUT_WIDTH = 40;
 const MIN_LINES_AT_WIDTH = 5;
 const BAND = 10;
 

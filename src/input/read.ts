@@ -15,7 +15,7 @@ import split2 from "split2";
 import type { ParsedDiff } from "../model.js";
 import { DiffParser } from "../parse/parser.js";
 import { jsonToLines, JsonShapeError } from "../parse/jsonToText.js";
-import { looksCutAtWidth, PasteRepair } from "./paste.js";
+import { looksCutAtWidth, MIN_CUT_WIDTH, PasteRepair } from "./paste.js";
 import { sniff, type Sniff } from "./detect.js";
 
 /** Why the input cannot be read as nix-diff output; the CLI prints `message` and exits 2. */
@@ -72,8 +72,7 @@ function utf8Boundary(b: Buffer): number {
 
 /** Bytes at the end of a line that tell lines of the same length apart. */
 const TAIL = 16;
-/** Lines shorter than this are never taken as cut (see looksCutAtWidth). */
-const MIN_CUT_WIDTH = 40;
+
 /** Distinct lines a width must hold to be taken as a cut (looksCutAtWidth asks as many lines). */
 const MIN_DISTINCT_AT_WIDTH = 5;
 

@@ -92,6 +92,15 @@ export class DiffParser {
   private readonly maxValue: number;
   private readonly maxSample: number;
   private wordings = new Set<string>();
+  /** A `- …drv` line read as value text that may turn out to start another output. */
+  private maybeNextDocument: {
+    t: Extract<LineType, { type: "path" }>;
+    n: number;
+    indent: number;
+    value: RenderedText;
+    length: number;
+    lastLine: number;
+  } | null = null;
   /** The line being parsed as it came in, to measure value lines against a paste's cut width. */
   private rawLine = "";
   /** Names, keys and list items repeat thousands of times: keep one copy of each. */
@@ -193,9 +202,16 @@ export class DiffParser {
       if (!top.pair) this.markTruncated(`the input ends right after \`The input derivation named ${top.pendingName} differs\` (line ${top.pendingLine})`);
       else if (top.section && this.sectionIsEmpty(top.section)) this.markTruncated(`the input ends right after a heading (line ${last})`);
     }
+    // A pair that descended into an input ends with `Skipping environment comparison`, unless
+    // nix-diff ran with --environment (then equal environments print nothing): only when this
+    // input shows skipping at all is its absence a sign of a cut.
+    const skips = this.pairs.some((p) => p.envSkippedLine !== null);
     for (const f of this.stack) {
       const p = f.pair;
-      if (p && p.children.length > 0 && p.envSkippedLine === null && p.envShownLine === null) {
+      if (!p || p.status !== "expanded" || p.envSkippedLine !== null || p.envShownLine !== null) continue;
+      // A printed pair shows some difference: path lines and nothing else is a cut.
+      const empty = p.findings.length === 0 && p.children.length === 0 && p.refNames.length === 0;
+      if (empty || (skips && p.children.length > 0)) {
         this.markTruncated(
           p.inferred ? "the input ends before the pair around the fragment was finished" : `the input ends before \`${p.name}\` (line ${p.firstLine}) was finished`,
         );
@@ -218,6 +234,20 @@ export class DiffParser {
   // ---------------------------------------------------------------- lines
 
   private process(line: string, n: number, indentOverride?: number): void {
+    const next = this.maybeNextDocument;
+    if (next) {
+      this.maybeNextDocument = null;
+      const lead = leadingSpaces(line);
+      const t = lead === next.indent ? classify(line.slice(lead)) : null;
+      if (t?.type === "path" && t.sign === "+") {
+        // It was the next output: take the `-` line back out of the value and start over.
+        if (!next.value.cut) next.value.text = next.value.text.slice(0, next.length);
+        next.value.lastLine = next.lastLine;
+        this.onPath(next.t, next.indent, next.n);
+        this.onPath(t, lead, n);
+        return;
+      }
+    }
     if (this.block && this.takeBlockLine(line, n)) return;
     const lead = leadingSpaces(line);
     const indent = indentOverride ?? lead;
@@ -321,6 +351,11 @@ export class DiffParser {
     line: string,
     n: number,
   ): boolean {
+    // A top-level `- …drv` line may start the next concatenated output, or be a raw value's
+    // line: it is kept as value text, and taken back if the `+` path line follows.
+    if (t.type === "path" && t.sign === "-" && indent === this.stack[0]?.indent && sec.last && !sec.lastWasBlock) {
+      this.maybeNextDocument = { t, n, indent, value: sec.last.value, length: sec.last.value.text.length, lastLine: sec.last.value.lastLine };
+    }
     // The environment is the last thing nix-diff prints for a pair, so only a heading an
     // enclosing pair may still print (another input, its own environment) ends the list;
     // anything else, at any column, is the value going on.
