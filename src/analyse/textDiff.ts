@@ -23,7 +23,13 @@ export function hasMarkers(text: string): boolean {
  * can be split at several `+ `, and every split is returned.
  */
 export function rebuild(text: string): Rebuilt[] {
-  return hasMarkers(text) ? [rebuildMarked(text)] : rebuildLines(text);
+  if (!hasMarkers(text)) return rebuildLines(text);
+  // A value may hold a literal ← or →: when every line also fits line mode, offer both readings.
+  return looksLineOriented(text) ? [rebuildMarked(text), ...rebuildLines(text)] : [rebuildMarked(text)];
+}
+
+function looksLineOriented(text: string): boolean {
+  return text.split("\n").every((l) => l === "" || l.startsWith("- ") || l.startsWith("+ ") || l.startsWith("  "));
 }
 
 function rebuildMarked(text: string): Rebuilt {

@@ -47,8 +47,18 @@ export function prunedTree(a: Analysis, diff: ParsedDiff): TreeLine[] {
     for (const e of evidenceAt.get(id) ?? []) {
       items.push({ line: e.line, emit: () => out.push({ depth: depth + 1, line: e.line, kind: "evidence", text: e.text, cause: e.cause }) });
     }
+    // Linked targets by name, once per pair (a pair can mention hundreds of inputs).
+    const children = new Set(p.children);
+    const linked = new Map<string, number[]>();
+    for (const t of a.graph.out[id]!) {
+      if (children.has(t) || !relevant[t]) continue;
+      const name = diff.pairs[t]!.name;
+      const list = linked.get(name);
+      if (list) list.push(t);
+      else linked.set(name, [t]);
+    }
     for (const ref of refsOf(p)) {
-      const targets = a.graph.out[id]!.filter((t) => diff.pairs[t]!.name === ref.name && !p.children.includes(t) && relevant[t]);
+      const targets = linked.get(ref.name) ?? [];
       if (targets.length === 0) continue;
       const at = targets.map((t) => diff.pairs[t]!.firstLine);
       items.push({
