@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import { analyse } from "../src/analyse/index.js";
 import { parseText } from "../src/parse/parser.js";
 import type { Cause, Report } from "../src/report.js";
-import { CLOSE_LIBMNL, doc, drv, ESC, LIBMNL_19_CHAR, LIBMNL_19_COLOR, LIBMNL_19_DEFAULT, LIBMNL_19_LINE, LIBMNL_HEAD, LIBMNL_HEAD_COLOUR, pairLines, SHADOW_V1010, sp, TOP } from "./fixtures.js";
+import { CLOSE_LIBMNL, FOLDED_IPROUTE2, doc, drv, ESC, LIBMNL_19_CHAR, LIBMNL_19_COLOR, LIBMNL_19_DEFAULT, LIBMNL_19_LINE, LIBMNL_HEAD, LIBMNL_HEAD_COLOUR, pairLines, SHADOW_V1010, sp, TOP } from "./fixtures.js";
 
 // ------------------------------------------------------------------ helpers
 
@@ -745,17 +745,7 @@ describe("unexplained", () => {
   });
 
   it("a pair folded by `--skip-already-compared` is not unexplained", () => {
-    const text = doc(
-      pairLines(0, TOP),
-      "• The input derivation named `libmnl-1.0.5` differs",
-      pairLines(2, "libmnl-1.0.5", "dev"),
-      "  • The environments do not match:",
-      "      configureFlags=--enable-static=no→ →→--disable-silent-rules→",
-      "• The input derivation named `iproute2-6.11.0` differs",
-      pairLines(2, "iproute2-6.11.0"),
-      "  • Skipping because only derivations that have already been compared and shown in the diff are below",
-      "• Skipping environment comparison",
-    );
+    const text = FOLDED_IPROUTE2;
     const r = report(text);
     expect(briefs(r)).toEqual([{ kind: "env", drv: "libmnl-1.0.5", keys: ["configureFlags"] }]);
     expect(r.summary.foldedPairs).toBe(1);

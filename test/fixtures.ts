@@ -131,3 +131,16 @@ export const CLOSE_LIBMNL = [
   "  • Skipping environment comparison",
   "• Skipping environment comparison",
 ];
+
+/** libmnl's env change, and iproute2 folded by 1.0.19+ `--skip-already-compared`. */
+export const FOLDED_IPROUTE2 = doc(
+  pairLines(0, TOP),
+  "• The input derivation named `libmnl-1.0.5` differs",
+  pairLines(2, "libmnl-1.0.5", "dev"),
+  "  • The environments do not match:",
+  "      configureFlags=--enable-static=no→ →→--disable-silent-rules→",
+  "• The input derivation named `iproute2-6.11.0` differs",
+  pairLines(2, "iproute2-6.11.0"),
+  "  • Skipping because only derivations that have already been compared and shown in the diff are below",
+  "• Skipping environment comparison",
+);

@@ -8,7 +8,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import type { DrvPair, Finding, ParsedDiff } from "../src/model.js";
 import { parseText } from "../src/parse/parser.js";
-import { CLOSE_LIBMNL, doc, drv, ESC, LIBMNL_19_CHAR, LIBMNL_19_COLOR, LIBMNL_19_DEFAULT, LIBMNL_19_LINE, LIBMNL_HEAD, LIBMNL_HEAD_COLOUR, pairLines, SHADOW_V1010, sp, TOP } from "./fixtures.js";
+import { CLOSE_LIBMNL, FOLDED_IPROUTE2, doc, drv, ESC, LIBMNL_19_CHAR, LIBMNL_19_COLOR, LIBMNL_19_DEFAULT, LIBMNL_19_LINE, LIBMNL_HEAD, LIBMNL_HEAD_COLOUR, pairLines, SHADOW_V1010, sp, TOP } from "./fixtures.js";
 import { refsOf } from "../src/model.js";
 
 // ------------------------------------------------------------------ helpers
@@ -471,17 +471,7 @@ describe("statuses and markers of a pair", () => {
   });
 
   it("reads 1.0.19+ `Skipping because only derivations that have already been compared … are below`", () => {
-    const text = doc(
-      pairLines(0, TOP),
-      "• The input derivation named `libmnl-1.0.5` differs",
-      pairLines(2, "libmnl-1.0.5", "dev"),
-      "  • The environments do not match:",
-      "      configureFlags=--enable-static=no→ →→--disable-silent-rules→",
-      "• The input derivation named `iproute2-6.11.0` differs",
-      pairLines(2, "iproute2-6.11.0"),
-      "  • Skipping because only derivations that have already been compared and shown in the diff are below",
-      "• Skipping environment comparison",
-    );
+    const text = FOLDED_IPROUTE2;
     const d = parseText(text);
     expect(d.stats.unrecognized).toBe(0);
     const folded = pairNamed(d, "iproute2-6.11.0");
