@@ -910,3 +910,23 @@ describe("names that embed a bumped package, and inputs that come with a change"
     expect(r.causes.map((c) => [c.kind, c.source])).toEqual([["source", "fix.patch"]]);
   });
 });
+
+describe("values that hold a literal arrow", () => {
+  const withText = (...lines: string[]): Report =>
+    report(doc(pairLines(0, "foo-1.0"), "• The set of input derivation names do not match:", "    - bar-1.0", "    + bar-1.1", "• The environments do not match:", ...lines));
+
+  it("word mode: a lone → between spaces is text, so a path-only change stays cascade", () => {
+    const r = withText(`    text=echo "a → b" ←${sp("a", "bar-1.0")}/bin/bar←→${sp("b", "bar-1.1")}/bin/bar→`);
+    expect(r.causes.map((c) => c.kind)).toEqual(["version"]);
+  });
+
+  it("line mode: a value line holding → is still read by its `- ` / `+ ` prefixes", () => {
+    const r = withText("    text=''", `        - echo "a → b" ${sp("a", "bar-1.0")}/bin/bar`, `        + echo "a → b" ${sp("b", "bar-1.1")}/bin/bar`, "''");
+    expect(r.causes.map((c) => c.kind)).toEqual(["version"]);
+  });
+
+  it("a real change next to a literal arrow is still a cause", () => {
+    const r = withText(`    text=echo "a → b" ←--old←→--new→`);
+    expect(r.causes.map((c) => [c.kind, c.keys])).toEqual([["version", undefined], ["env", ["text"]]]);
+  });
+});

@@ -24,8 +24,24 @@ export function hasMarkers(text: string): boolean {
  */
 export function rebuild(text: string): Rebuilt[] {
   if (!hasMarkers(text)) return rebuildLines(text);
-  // A value may hold a literal ← or →: when every line also fits line mode, offer both readings.
-  return looksLineOriented(text) ? [rebuildMarked(text), ...rebuildLines(text)] : [rebuildMarked(text)];
+  const readings = [rebuildMarked(text)];
+  // A value may hold a literal ← or →. When every line also fits line mode, that reading is
+  // offered too; and an arrow standing alone between spaces (`a → b`) can be read as text.
+  if (looksLineOriented(text)) readings.push(...rebuildLines(text));
+  const literal = withLiteralArrows(text);
+  if (literal !== null) readings.push(literal);
+  return readings;
+}
+
+const LONE_ARROW = /(?<= )([←→])(?= (?!\1))/g;
+
+function withLiteralArrows(text: string): Rebuilt | null {
+  if (!LONE_ARROW.test(text)) return null;
+  LONE_ARROW.lastIndex = 0;
+  const hidden = text.replace(LONE_ARROW, (a) => (a === OLD_MARK ? "\u0001" : "\u0002"));
+  const r = rebuildMarked(hidden);
+  const show = (s: string): string => s.replace(/\u0001/g, OLD_MARK).replace(/\u0002/g, NEW_MARK);
+  return { old: show(r.old), new: show(r.new), changes: r.changes.map((c) => ({ side: c.side, text: show(c.text) })) };
 }
 
 function looksLineOriented(text: string): boolean {
