@@ -148,11 +148,7 @@ export function findCauses(diff: ParsedDiff): CauseAnalysis {
           for (const [kind, items] of [["removed", removed], ["added", added]] as const) {
             for (const i of items) {
               if (isClaimed(i.text, claimedByBuilder)) continue;
-              set.add(`${kind}|${i.text}`, pair, () => ({
-                kind,
-                input: i.text,
-                summary: `${kind === "added" ? "added input" : "removed input"} ${i.text}`,
-              }), [{ line: i.line, text: `${kind === "added" ? "+" : "-"} ${i.text}` }]);
+              addInputChange(set, pair, kind, i.text, [{ line: i.line, text: `${kind === "added" ? "+" : "-"} ${i.text}` }]);
             }
           }
           break;
@@ -163,11 +159,7 @@ export function findCauses(diff: ParsedDiff): CauseAnalysis {
           if (oldOuts.length !== newOuts.length) {
             // Another derivation of the same name came or went (a second `source`).
             const kind = newOuts.length > oldOuts.length ? "added" : "removed";
-            set.add(`${kind}|${f.name}`, pair, () => ({
-              kind,
-              input: f.name,
-              summary: `${kind === "added" ? "added input" : "removed input"} ${f.name} (another of that name)`,
-            }), evidenceOf(f.line, `The set of input derivations named \`${f.name}\` do not match`, f.items));
+            addInputChange(set, pair, kind, f.name, evidenceOf(f.line, `The set of input derivations named \`${f.name}\` do not match`, f.items), " (another of that name)");
           } else if (oldOuts.join(";") !== newOuts.join(";")) {
             // Parents asking for other outputs of one input: one change, seen in each parent.
             set.add(`outputs-of|${f.name}`, pair, () => ({
@@ -268,13 +260,7 @@ export function findCauses(diff: ParsedDiff): CauseAnalysis {
             // A key that appears or goes with the path of an input or source this pair adds or removes is that change.
             const mentioned = sub.mentionedInput(f.value.text, f.side);
             if (mentioned) {
-              const kind = f.side === "new" ? "added" : "removed";
-              const key = ctx.sourceNames.has(mentioned) ? `source|${drvKey}|${mentioned}` : `${kind}|${mentioned}`;
-              set.add(key, pair, () =>
-                ctx.sourceNames.has(mentioned)
-                  ? { kind: "source", source: mentioned, summary: `${mentioned} ${kind}` }
-                  : { kind, input: mentioned, summary: `${kind === "added" ? "added input" : "removed input"} ${mentioned}` },
-              [{ line: f.line, text: `${f.side === "old" ? "-" : "+"} ${f.key}=… (${kind === "added" ? "inserts" : "drops"} ${mentioned})` }]);
+              attributeValue(set, pair, drvKey, ctx.sourceNames, f.side === "new" ? "added" : "removed", mentioned, `${f.side === "old" ? "-" : "+"} ${f.key}`, f.line);
               counts.attributedValues++;
               break;
             }
@@ -295,20 +281,8 @@ export function findCauses(diff: ParsedDiff): CauseAnalysis {
           const reading = bestReading(readings);
           // Text that inserts or drops the store path of an input this pair adds or removes is that input's change.
           const owner = attributeToInput(reading, sub);
-          if (owner && ctx.sourceNames.has(owner.input)) {
-            // A source added or removed (its name-set lines made it a source cause already).
-            set.add(`source|${drvKey}|${owner.input}`, pair, () => ({ kind: "source", source: owner.input, summary: `${owner.input} ${owner.kind}` }), [
-              { line: f.line, text: `${f.key}=… (${owner.kind === "added" ? "inserts" : "drops"} ${owner.input})` },
-            ]);
-            counts.attributedValues++;
-            break;
-          }
           if (owner) {
-            set.add(`${owner.kind}|${owner.input}`, pair, () => ({
-              kind: owner.kind,
-              input: owner.input,
-              summary: `${owner.kind === "added" ? "added input" : "removed input"} ${owner.input}`,
-            }), [{ line: f.line, text: `${f.key}=… (${owner.kind === "added" ? "inserts" : "drops"} ${owner.input})` }]);
+            attributeValue(set, pair, drvKey, ctx.sourceNames, owner.kind, owner.input, f.key, f.line);
             counts.attributedValues++;
             break;
           }
@@ -447,12 +421,7 @@ function mergeVariants(causes: CauseDraft[]): CauseDraft[] {
     for (let j = i + 1; j < versions.length; j++) {
       const v = versions[j]!;
       if (gone.has(v) || v.from !== base.from || v.to !== base.to || !v.name!.startsWith(base.name! + "-")) continue;
-      union(base.pairIds, v.pairIds);
-      union(base.seenIn, v.seenIn);
-      union(base.lines, v.lines);
-      base.evidence.push(...v.evidence.slice(0, Math.max(0, MAX_EVIDENCE - base.evidence.length)));
-      base.variants = [...(base.variants ?? []), v.name!];
-      base.summary = `${base.name} ${base.from} → ${base.to} (also ${base.variants.join(", ")})`;
+      foldVariant(base, v, v.name!);
       gone.add(v);
     }
   }
@@ -483,12 +452,7 @@ function foldDerivedNames(causes: CauseDraft[]): CauseDraft[] {
   };
   const fold = (b: CauseDraft, c: CauseDraft, name: string): void => {
     if (b === c) return;
-    union(b.pairIds, c.pairIds);
-    union(b.seenIn, c.seenIn);
-    union(b.lines, c.lines);
-    b.evidence.push(...c.evidence.slice(0, Math.max(0, MAX_EVIDENCE - b.evidence.length)));
-    if (!(b.variants ?? []).includes(name)) b.variants = [...(b.variants ?? []), name];
-    b.summary = `${b.name} ${b.from} → ${b.to} (also ${b.variants!.join(", ")})`;
+    foldVariant(b, c, name);
     gone.add(c);
   };
   for (const c of causes) {
@@ -516,6 +480,20 @@ function foldDerivedNames(causes: CauseDraft[]): CauseDraft[] {
   return causes.filter((c) => !gone.has(c));
 }
 
+/** `c` is the bump `b` seen under another name: b takes its places, lines and name. */
+function foldVariant(b: CauseDraft, c: CauseDraft, name: string): void {
+  union(b.pairIds, c.pairIds);
+  union(b.seenIn, c.seenIn);
+  absorbEvidence(b, c);
+  if (!(b.variants ?? []).includes(name)) b.variants = [...(b.variants ?? []), name];
+  b.summary = `${b.name} ${b.from} → ${b.to} (also ${b.variants!.join(", ")})`;
+}
+
+function absorbEvidence(into: CauseDraft, from: CauseDraft): void {
+  union(into.lines, from.lines);
+  into.evidence.push(...from.evidence.slice(0, Math.max(0, MAX_EVIDENCE - into.evidence.length)));
+}
+
 /** Append to `into` what it does not hold yet, in order. */
 function union<T>(into: T[], more: T[]): void {
   const have = new Set(into);
@@ -533,10 +511,36 @@ function foldOutputRequests(causes: CauseDraft[]): CauseDraft[] {
     if (c.kind !== "outputs" || c.input === undefined) return true;
     const target = own.get(c.input);
     if (!target) return true;
-    union(target.lines, c.lines);
-    target.evidence.push(...c.evidence.slice(0, Math.max(0, MAX_EVIDENCE - target.evidence.length)));
+    absorbEvidence(target, c);
     return false;
   });
+}
+
+function addInputChange(set: CauseSet, pair: DrvPair, kind: "added" | "removed", input: string, evidence: Evidence[], note = ""): void {
+  set.add(`${kind}|${input}`, pair, () => ({ kind, input, summary: `${kind === "added" ? "added input" : "removed input"} ${input}${note}` }), evidence);
+}
+
+/**
+ * A value that inserts or drops the path of an input or source this pair adds
+ * or removes: that change's evidence, not an env change of its own. A source's
+ * name-set lines have made it a source cause already.
+ */
+function attributeValue(
+  set: CauseSet,
+  pair: DrvPair,
+  drvKey: string,
+  sourceNames: Set<string>,
+  kind: "added" | "removed",
+  name: string,
+  key: string,
+  line: number,
+): void {
+  const evidence = [{ line, text: `${key}=… (${kind === "added" ? "inserts" : "drops"} ${name})` }];
+  if (sourceNames.has(name)) {
+    set.add(`source|${drvKey}|${name}`, pair, () => ({ kind: "source", source: name, summary: `${name} ${kind}` }), evidence);
+  } else {
+    addInputChange(set, pair, kind, name, evidence);
+  }
 }
 
 function addEnv(set: CauseSet, pair: DrvPair, drvKey: string, key: string, what: string, evidence: Evidence[]): void {
