@@ -125,6 +125,8 @@ class LineGuard extends Transform {
   readonly lengths = new Map<number, number>();
   /** Line lengths at which a line looked unfinished (see looksUnfinished). */
   private readonly unfinished = new Set<number>();
+  /** The longest line so far. */
+  private longest = 0;
   /** Line length → hashes of the different line ends seen at it (a few). */
   private readonly ends = new Map<number, Set<number>>();
   /** Lines completed so far (newlines seen). */
@@ -196,7 +198,11 @@ class LineGuard extends Transform {
     const length = this.lineLength;
     this.lengths.set(length, (this.lengths.get(length) ?? 0) + 1);
     if (length >= MIN_CUT_WIDTH) {
-      if (this.tail === null && !this.unfinished.has(length) && looksUnfinished(last)) this.unfinished.add(length);
+      // Only the longest width can be a cut's (looksCutAtWidth): shorter lines need no scan.
+      if (length >= this.longest) {
+        this.longest = length;
+        if (this.tail === null && !this.unfinished.has(length) && looksUnfinished(last)) this.unfinished.add(length);
+      }
       let set = this.ends.get(length);
       if (!set) this.ends.set(length, (set = new Set()));
       if (set.size < MIN_DISTINCT_AT_WIDTH) {
