@@ -3,6 +3,9 @@
 // src/parse (from text or from `nix-diff --json`), consumed by src/analyse.
 // Nothing here judges what is cascade and what is cause; that is analysis.
 
+/** Name of a pair known only as the parent of a pasted fragment (no store path name can be `…`). */
+export const INFERRED_NAME = "…";
+
 /** A value seen in the input together with the 1-based line it came from. */
 export interface Located {
   text: string;
@@ -29,9 +32,17 @@ export interface RenderedText {
   cut: boolean;
   /** Length of its longest input line (compared with a paste's cut width). */
   widest?: number;
+  /** The input ends inside it (an open `''` block, an open marker, a value that may go on): never judged. */
+  incomplete?: boolean;
 }
 
-export type Finding =
+/**
+ * What nix-diff printed for a pair, section by section. `incomplete`: the
+ * input ends inside the section, or before the later sections of its pair
+ * that could explain it (an input's bump explains a builder path): what it
+ * shows is not judged.
+ */
+export type Finding = (
   | { kind: "outputSet"; line: number; items: OldNew }
   | { kind: "hashAlgorithm"; line: number; output: string; items: OldNew }
   | { kind: "platform"; line: number; items: OldNew }
@@ -44,7 +55,8 @@ export type Finding =
   | { kind: "sourceSet"; line: number; items: OldNew }
   | { kind: "inputNameSet"; line: number; items: OldNew }
   | { kind: "inputGroup"; line: number; name: string; items: OldNew }
-  | { kind: "envEntry"; line: number; key: string; side: "old" | "new" | "both"; value: RenderedText };
+  | { kind: "envEntry"; line: number; key: string; side: "old" | "new" | "both"; value: RenderedText }
+) & { incomplete?: boolean };
 
 export type FindingKind = Finding["kind"];
 
@@ -98,6 +110,8 @@ export interface DrvPair {
   envSkippedLine: number | null;
   /** Line of `The environments do not match:`, if printed. */
   envShownLine: number | null;
+  /** The input ends before nix-diff finished printing this pair. */
+  unfinished?: boolean;
 }
 
 export interface UnrecognizedLine {
@@ -130,6 +144,44 @@ export interface InputStats {
   pasteRepairs: number;
   /** Every line longer than this was cut to it (`cut -c1-W`), or null. */
   cutWidth: number | null;
+  /** Line at which the input was found cut (its last nix-diff line), or null. */
+  truncatedLine: number | null;
+  /** Lines that are nix-diff output (the others are prose, prompts, fences, blank lines around it). */
+  nixDiffLines: number;
+  /** Where the nix-diff output is: runs of input lines [first, last] (capped; prose between runs). */
+  nixDiffRanges: [number, number][];
+}
+
+/**
+ * Input lines that are not nix-diff output (prose, prompts, fences, stray
+ * blank lines), as sorted runs, so that a pair's line count leaves them out.
+ */
+export interface ForeignLines {
+  /** Flat [first, last, first, last, …] of each run, ascending. */
+  runs: number[];
+  /** Lines in runs before run i (prefix sums, one per run). */
+  before: number[];
+}
+
+/** Input lines in [first, last] that are nix-diff output. */
+export function nixDiffLinesIn(foreign: ForeignLines, first: number, last: number): number {
+  if (last < first) return 0;
+  return last - first + 1 - foreignIn(foreign, last) + foreignIn(foreign, first - 1);
+}
+
+/** Foreign lines at or before `line`. */
+function foreignIn(f: ForeignLines, line: number): number {
+  // The last run starting at or before `line`.
+  let lo = 0;
+  let hi = f.before.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (f.runs[2 * mid]! <= line) lo = mid + 1;
+    else hi = mid;
+  }
+  if (lo === 0) return 0;
+  const i = lo - 1;
+  return f.before[i]! + Math.min(line, f.runs[2 * i + 1]!) - f.runs[2 * i]! + 1;
 }
 
 export interface ParsedDiff {
@@ -139,6 +191,7 @@ export interface ParsedDiff {
   /** Directory of the store, taken from the first path line (`/nix/store`). */
   storeDir: string;
   stats: InputStats;
+  foreign: ForeignLines;
 }
 
 /** The "already compared" mentions under a pair, in input order. */

@@ -32,6 +32,16 @@ export function pairLines(indent: number, name: string, outs = "out", tag = "", 
   return [`${pad}- ${drv(`old${tag}`, name)}:{${outs}}`, `${pad}+ ${drv(`new${tag}`, name)}:{${newOuts}}`];
 }
 
+/**
+ * The environment section nix-diff ends a pair with when nothing was descended into:
+ * one `''` value at column `indent` + 4 whose only change is the old path → the new one.
+ * A pair printed without it (or without `Skipping environment comparison`) may be cut.
+ */
+export function envPaths(indent: number, key: string, oldPath: string, newPath: string): string[] {
+  const pad = " ".repeat(indent);
+  return [`${pad}• The environments do not match:`, `${pad}    ${key}=''`, `${pad}    ←${oldPath}←→${newPath}→`, `${pad}''`];
+}
+
 export const TOP = "nixos-system-web01-24.11.20241012.54cce65";
 
 export const ESC = "\x1b";

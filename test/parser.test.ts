@@ -1215,7 +1215,7 @@ describe("documents and --environment endings", () => {
     expect(findingsOf(pairNamed(d, "top2"), "inputNameSet")).toHaveLength(1);
   });
 
-  it("with --environment, a pair whose environment is equal prints nothing, and that is not a cut", () => {
+  it("with --environment, a pair whose environment is equal prints nothing: where the output ends cannot be told, and it says so", () => {
     const d = parseText(
       doc(
         pairLines(0, "top"),
@@ -1225,6 +1225,10 @@ describe("documents and --environment endings", () => {
         "      urls=←https://a.invalid/hello-2.12.tar.gz←→mirror://gnu/hello/hello-2.12.tar.gz→",
       ),
     );
-    expect(d.stats.truncated).toBe(false);
+    // The top's own environment comparison would come next, unless its environments are equal.
+    expect(d.stats.truncated).toBe(true);
+    expect(d.stats.truncatedReason).toMatch(/^it may be cut/);
+    // The last entry is whole (its spans are closed): it is still judged.
+    expect(JSON.stringify(d.pairs[1]!.findings)).not.toContain('"incomplete":true');
   });
 });

@@ -260,7 +260,7 @@ async function readStream(stream: Readable, parser: DiffParser, options: ReadOpt
       const cutBefore = parser.stats.valuesCut;
       const repaired = repair.push(line);
       if (repaired === null) parser.skipLine();
-      else parser.push(repaired);
+      else parser.push(repaired, line);
       // A cut line that the parser did not count as a cut value (it was not
       // part of one, or it is held back) is counted here, once.
       if (wasCut && parser.stats.valuesCut === cutBefore) parser.noteCutLines(1);
@@ -315,8 +315,10 @@ function rejectUnless(kind: Sniff): void {
     case "diff-closures":
     case "nvd":
       throw new InputError(kind.hint);
-    case "unknown":
-      throw new InputError(`the input does not look like nix-diff output; it starts with: ${kind.sample}`);
+    case "unknown": {
+      const what = kind.looksLike ? ` (it looks like ${kind.looksLike}: no derivation path line or nix-diff heading in it)` : "";
+      throw new InputError(`the input does not look like nix-diff output${what}; it starts with: ${kind.sample}`);
+    }
   }
 }
 

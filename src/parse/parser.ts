@@ -7,7 +7,7 @@
 // parser keeps a stack of open pairs and places each line by its column and
 // the section it is in; a line it cannot place is counted, never thrown on.
 
-import type { AlreadyComparedRef, DrvPair, Finding, InputStats, OldNew, ParsedDiff, RenderedText } from "../model.js";
+import { INFERRED_NAME, type AlreadyComparedRef, type DrvPair, type Finding, type ForeignLines, type InputStats, type OldNew, type ParsedDiff, type RenderedText } from "../model.js";
 import { SgrDecoder } from "./ansi.js";
 import { classify, isHeading, type LineType } from "./lineTypes.js";
 
@@ -57,8 +57,8 @@ interface Block {
 }
 
 const DEFAULT_MAX_VALUE = 64 * 1024;
-/** Name of a pair we know only as the parent of a pasted fragment. */
-export const INFERRED_NAME = "…";
+/** Runs of nix-diff lines listed in the report. */
+const MAX_RANGES = 100;
 /** Headings a pair can print after one of its inputs' expansions (nix-diff's fixed order). */
 const FOLLOWS_A_CHILD = new Set<LineType["type"]>(["inputDiffers", "inputGroup", "alreadyComparedGroup", "envDiffers", "envSkipped"]);
 const ENV_LINE = /^(?:([-+]) )?([^=\s][^=]*)=(.*)$/;
@@ -78,6 +78,79 @@ function leadingSpaces(s: string): number {
   return i;
 }
 
+/** The sections nix-diff prints after a pair's builder and arguments, which may explain them. */
+function reachedInputs(p: DrvPair): boolean {
+  if (p.children.length > 0 || p.refNames.length > 0 || p.envShownLine !== null) return true;
+  return p.findings.some((f) => f.kind === "inputNameSet" || f.kind === "inputGroup" || f.kind === "envEntry");
+}
+
+const HEADING_TEXTS = [
+  "These two derivations have already been compared",
+  "Skipping because only derivations that have already been compared and shown in the diff are below",
+  "The derivation names do not match",
+  "The requested outputs do not match",
+  "The set of outputs do not match:",
+  "The platforms do not match",
+  "The builders do not match",
+  "The arguments do not match",
+  "The set of input source names do not match:",
+  "The set of input sources do not match:",
+  "The set of input derivation names do not match:",
+  "The set of input names do not match:",
+  "Input derivations differ but have already been compared",
+  "The environments do not match:",
+  "Skipping environment comparison",
+  "The input derivation named `",
+  "The input source named `",
+  "The input sources named `",
+  "The set of input derivations named `",
+  "The input named `",
+  "The set of inputs named `",
+];
+
+/**
+ * A line nix-diff cannot have ended like this: a heading cut short (`• The
+ * builders do n`, a name in backticks never closed), a derivation path line
+ * without its `:{outputs}` end, or a store path cut inside its hash.
+ */
+export function looksLikeCutLine(line: string, storeDir: string): boolean {
+  const body = line.trim();
+  // Half of the `''` that closes a value: nix-diff never prints a lone quote outside a value.
+  if (body === "'") return true;
+  if (body.startsWith("• ")) {
+    const text = body.slice(2);
+    const t = classify(body);
+    if (isHeading(t)) return false;
+    for (const h of HEADING_TEXTS) {
+      if (h.startsWith(text) && text.length < h.length) return true;
+      // `The input derivation named `foo` with the closing backtick (and what follows) missing.
+      if (h.endsWith("`") && text.startsWith(h) && text.indexOf("`", h.length) < 0) return true;
+    }
+    return false;
+  }
+  if ((body.startsWith("- ") || body.startsWith("+ ")) && body.charCodeAt(2) === 0x2f && body.includes(".drv") && !body.endsWith("}")) {
+    const t = classify(body);
+    if (t.type !== "path") return true;
+  }
+  // A store path at the end of the line, cut inside its 32-character hash (or right after it).
+  const at = body.lastIndexOf(storeDir + "/");
+  return at >= 0 && /^[0-9a-df-np-sv-z]{0,32}-?$/.test(body.slice(at + storeDir.length + 1));
+}
+
+/** Every `←` and `→` span is closed (an arrow alone between spaces is read as text, as rebuild does). */
+function balancedMarkers(text: string): boolean {
+  let olds = 0;
+  let news = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c !== 0x2190 && c !== 0x2192) continue;
+    if (text.charCodeAt(i - 1) === 0x20 && text.charCodeAt(i + 1) === 0x20) continue;
+    if (c === 0x2190) olds++;
+    else news++;
+  }
+  return olds % 2 === 0 && news % 2 === 0;
+}
+
 export class DiffParser {
   private readonly pairs: DrvPair[] = [];
   private readonly roots: number[] = [];
@@ -86,7 +159,18 @@ export class DiffParser {
   private lineNo = 0;
   private readonly decoder = new SgrDecoder();
   /** A first line at column 0 whose real column we learn from the next line (forum pastes). */
-  private held: { line: string; n: number } | null = null;
+  private held: { line: string; n: number; original: string } | null = null;
+  /** The current line as it was in the input (before paste repair and colour decoding), for the unrecognised sample. */
+  private original = "";
+  /** Lines that are not nix-diff output, as runs (see ForeignLines). */
+  private readonly foreignRuns: number[] = [];
+  private readonly foreignBefore: number[] = [];
+  private foreignCount = 0;
+  /** The last line placed as nix-diff output: a pair ends there, not at the prose after it. */
+  private placedUpTo = 0;
+  private lastPlaced = "";
+  /** The last non-blank line set aside, which may be a nix-diff line cut in the middle. */
+  private lastForeign: { line: string; n: number } | null = null;
   private seenStructure = false;
   private storeDir = "/nix/store";
   private readonly maxValue: number;
@@ -121,6 +205,9 @@ export class DiffParser {
     json: false,
     pasteRepairs: 0,
     cutWidth: null,
+    truncatedLine: null,
+    nixDiffLines: 0,
+    nixDiffRanges: [],
   };
 
   constructor(options: ParserOptions = {}) {
@@ -128,38 +215,48 @@ export class DiffParser {
     this.maxSample = options.maxUnrecognizedSample ?? 200;
   }
 
-  /** Feed one line (without its newline). */
-  push(rawLine: string): void {
+  /**
+   * Feed one line (without its newline). `original`: the line as it was in
+   * the input, when the reader repaired it (a paste's quote marks, bullets):
+   * what `--show-unrecognized` shows.
+   */
+  push(rawLine: string, original: string = rawLine): void {
     const n = ++this.lineNo;
     this.stats.lines = n;
     let line = rawLine.endsWith("\r") ? rawLine.slice(0, -1) : rawLine;
     this.rawLine = line;
+    this.original = original;
     line = this.decoder.decode(line);
     if (this.held) {
       if (line.trim() === "") {
         this.stats.blank++;
+        this.markForeign(n);
         return;
       }
       const held = this.held;
       this.held = null;
-      this.process(held.line, held.n, this.guessFirstIndent(held.line, line));
-      this.process(line, n);
+      const current = this.original;
+      this.original = held.original;
+      this.place(held.line, held.n, this.guessFirstIndent(held.line, line));
+      this.original = current;
+      this.place(line, n);
       return;
     }
     if (!this.seenStructure && this.stack.length === 0 && !this.block) {
       const body = line.trimStart();
       const t = leadingSpaces(line) === 0 ? classify(body) : null;
       if (t && (isHeading(t) || (t.type === "path" && t.sign === "-"))) {
-        this.held = { line, n };
+        this.held = { line, n, original };
         return;
       }
     }
-    this.process(line, n);
+    this.place(line, n);
   }
 
   /** Count a line the reader dropped as decoration (a Markdown fence, a shell prompt), keeping line numbers true. */
   skipLine(): void {
     this.stats.lines = ++this.lineNo;
+    this.markForeign(this.lineNo);
   }
 
   /** Lines the reader cut because they were longer than it keeps. */
@@ -172,11 +269,12 @@ export class DiffParser {
     this.stats.cutWidth = width;
   }
 
-  /** Mark the input as having been cut short (by the reader, e.g. a byte cap). */
-  markTruncated(reason: string): void {
+  /** Mark the input as having been cut short (by the reader, e.g. a byte cap), at `line` if known. */
+  markTruncated(reason: string, line: number | null = null): void {
     if (!this.stats.truncated) {
       this.stats.truncated = true;
       this.stats.truncatedReason = reason;
+      this.stats.truncatedLine = line;
     }
   }
 
@@ -189,36 +287,13 @@ export class DiffParser {
     if (this.held) {
       const held = this.held;
       this.held = null;
-      this.process(held.line, held.n);
+      this.original = held.original;
+      this.place(held.line, held.n);
     }
-    const last = this.lineNo;
-    if (this.block) {
-      this.block.target.lastLine = last;
-      this.markTruncated(`the input ends inside a '' block that opened at line ${this.block.target.firstLine}`);
-      this.block = null;
-    }
-    const top = this.stack[this.stack.length - 1];
-    if (top) {
-      if (!top.pair) this.markTruncated(`the input ends right after \`The input derivation named ${top.pendingName} differs\` (line ${top.pendingLine})`);
-      else if (top.section && this.sectionIsEmpty(top.section)) this.markTruncated(`the input ends right after a heading (line ${last})`);
-    }
-    // A pair that descended into an input ends with `Skipping environment comparison`, unless
-    // nix-diff ran with --environment (then equal environments print nothing): only when this
-    // input shows skipping at all is its absence a sign of a cut.
-    const skips = this.pairs.some((p) => p.envSkippedLine !== null);
-    for (const f of this.stack) {
-      const p = f.pair;
-      if (!p || p.status !== "expanded" || p.envSkippedLine !== null || p.envShownLine !== null) continue;
-      // A printed pair shows some difference: path lines and nothing else is a cut.
-      const empty = p.findings.length === 0 && p.children.length === 0 && p.refNames.length === 0;
-      if (empty || (skips && p.children.length > 0)) {
-        this.markTruncated(
-          p.inferred ? "the input ends before the pair around the fragment was finished" : `the input ends before \`${p.name}\` (line ${p.firstLine}) was finished`,
-        );
-        break;
-      }
-    }
-    this.closeFramesAbove(-1, last);
+    this.endDocument();
+    this.closeFramesAbove(-1);
+    this.stats.nixDiffLines = this.lineNo - this.foreignCount;
+    this.stats.nixDiffRanges = this.nixDiffRanges();
     this.stats.wording = this.wordings.has("1.0.21")
       ? "1.0.21"
       : this.wordings.has("<1.0.11")
@@ -228,10 +303,47 @@ export class DiffParser {
           : "unknown";
     this.stats.coloured = this.decoder.sawColour;
     for (const p of this.pairs) p.depth = p.parent === null ? 0 : (this.pairs[p.parent]?.depth ?? 0) + 1;
-    return { pairs: this.pairs, roots: this.roots, storeDir: this.storeDir, stats: this.stats };
+    const foreign: ForeignLines = { runs: this.foreignRuns, before: this.foreignBefore };
+    return { pairs: this.pairs, roots: this.roots, storeDir: this.storeDir, stats: this.stats, foreign };
   }
 
   // ---------------------------------------------------------------- lines
+
+  /** Process a line; unless it was set aside as not nix-diff, it is the last nix-diff line so far. */
+  private place(line: string, n: number, indentOverride?: number): void {
+    const before = this.foreignCount;
+    this.process(line, n, indentOverride);
+    if (this.foreignCount === before && n > this.placedUpTo) {
+      this.placedUpTo = n;
+      this.lastPlaced = line;
+    } else if (line.trim() !== "") {
+      this.lastForeign = { line, n };
+    }
+  }
+
+  private markForeign(n: number): void {
+    this.foreignCount++;
+    const runs = this.foreignRuns;
+    if (runs.length > 0 && runs[runs.length - 1] === n - 1) {
+      runs[runs.length - 1] = n;
+      return;
+    }
+    this.foreignBefore.push(this.foreignCount - 1);
+    runs.push(n, n);
+  }
+
+  /** The runs of nix-diff lines between the foreign ones (the first MAX_RANGES). */
+  private nixDiffRanges(): [number, number][] {
+    const out: [number, number][] = [];
+    let next = 1;
+    const runs = this.foreignRuns;
+    for (let i = 0; i <= runs.length && out.length < MAX_RANGES; i += 2) {
+      const end = i < runs.length ? runs[i]! - 1 : this.lineNo;
+      if (end >= next) out.push([next, end]);
+      if (i < runs.length) next = runs[i + 1]! + 1;
+    }
+    return out;
+  }
 
   private process(line: string, n: number, indentOverride?: number): void {
     const next = this.maybeNextDocument;
@@ -256,6 +368,7 @@ export class DiffParser {
       this.stats.blank++;
       const sec = this.top()?.section;
       if (sec?.kind === "env" && sec.last && !sec.lastWasBlock) this.appendValue(sec.last.value, "\n", n);
+      else this.markForeign(n);
       return;
     }
     const t = classify(body);
@@ -287,6 +400,7 @@ export class DiffParser {
     if (rest.length > 0 && lead < b.contentIndent) {
       // Value lines always sit at N+4 or deeper; a shallower line means the block was cut off.
       b.target.cut = true;
+      b.target.incomplete = true;
       this.block = null;
       return false;
     }
@@ -413,7 +527,8 @@ export class DiffParser {
       }
     }
     // A pair that starts on its own: the top of a document, or of another pasted fragment.
-    this.closeFramesAbove(-1, n - 1);
+    if (this.stack.length > 0) this.endDocument();
+    this.closeFramesAbove(-1);
     const root = this.newPair(this.intern(t.name), null, n);
     // An indented pair with its path lines may be a whole output pasted with extra indentation: not a fragment by itself.
     this.setPath(root, t);
@@ -436,7 +551,7 @@ export class DiffParser {
         return;
       }
     }
-    this.closeFramesAbove(fi, n - 1);
+    this.closeFramesAbove(fi);
     const frame = this.stack[fi]!;
     const previous = frame.section;
     frame.section = null;
@@ -577,10 +692,11 @@ export class DiffParser {
     return -1;
   }
 
-  private closeFramesAbove(index: number, lastLine: number): void {
+  /** Close the frames above `index`: each pair ends at the last nix-diff line so far. */
+  private closeFramesAbove(index: number): void {
     while (this.stack.length > index + 1) {
       const f = this.stack.pop()!;
-      if (f.pair) f.pair.lastLine = Math.max(f.pair.lastLine, lastLine);
+      if (f.pair) f.pair.lastLine = Math.max(f.pair.lastLine, this.placedUpTo);
       else if (f.parent) {
         // `The input derivation named x differs` with nothing under it: keep the mention.
         this.addRef(f.parent, { name: f.pendingName, line: f.pendingLine, form: "single" });
@@ -678,6 +794,82 @@ export class DiffParser {
     target.text += flat(s);
   }
 
+  /**
+   * At the end of a document (the input's end, or the next top-level pair):
+   * unless its last nix-diff line is one nix-diff ends an output with, the
+   * input was cut there. Then the section it ends in is incomplete, every
+   * pair still open is unfinished, and what such a pair printed before the
+   * sections that could explain it (a builder before the input bump that
+   * explains it) is incomplete too: analysis judges none of it.
+   */
+  private endDocument(): void {
+    const reason = this.cutReason();
+    if (reason === null) return;
+    this.markTruncated(reason, this.placedUpTo || null);
+    if (this.block) {
+      this.block.target.incomplete = true;
+      this.block.target.lastLine = this.placedUpTo;
+      this.block = null;
+    }
+    const top = this.top();
+    const sec = top?.section;
+    if (sec) {
+      if (sec.kind === "list") {
+        // A builder, platform or hash algorithm is one old and one new line: with both, nothing is missing.
+        const single = sec.finding.kind === "builder" || sec.finding.kind === "platform" || sec.finding.kind === "hashAlgorithm";
+        const items = sec.finding.items;
+        if (!single || items.old.length === 0 || items.new.length === 0 || reason.startsWith("its last line")) sec.finding.incomplete = true;
+      } else if (sec.kind === "arguments" || sec.kind === "sourceContent") sec.finding.incomplete = true;
+      else if (sec.kind === "env" && sec.last && !sec.lastWasBlock) {
+        // Each entry is whole once the next begins; the last one only if its spans are closed and its line is whole.
+        if (!balancedMarkers(sec.last.value.text) || reason.startsWith("its last line")) sec.last.value.incomplete = true;
+      }
+    }
+    // The top pair alone, with no line that ends a pair: maybe cut, maybe nix-diff's end (an equal environment).
+    const mayBeComplete = this.stack.length === 1 && this.stack[0]!.pair !== null && !this.stack[0]!.pair.inferred;
+    for (const f of this.stack) {
+      const p = f.pair;
+      if (!p || p.status !== "expanded" || p.envSkippedLine !== null) continue;
+      if (p.envShownLine !== null && f === this.stack[0] && this.stack.length === 1) continue;
+      p.unfinished = true;
+      if (mayBeComplete || reachedInputs(p)) continue;
+      for (const finding of p.findings) if (finding.kind === "builder" || finding.kind === "arguments") finding.incomplete = true;
+    }
+  }
+
+  /** Why the current document looks cut, or null when its last line is one nix-diff can end with. */
+  private cutReason(): string | null {
+    const last = this.placedUpTo;
+    if (this.block) return `it ends inside a '' value that opened at line ${this.block.target.firstLine - 1}`;
+    const cutTail = this.lastForeign && this.lastForeign.n > last && looksLikeCutLine(this.lastForeign.line, this.storeDir) ? this.lastForeign : null;
+    if (cutTail) return `its last line (${cutTail.n}) is nix-diff's, cut off in the middle`;
+    const top = this.top();
+    if (!top) return null;
+    if (!top.pair) return `it ends right after \`The input derivation named ${top.pendingName} differs\` (line ${top.pendingLine})`;
+    if (looksLikeCutLine(this.lastPlaced, this.storeDir)) return `its last line (${last}) is cut off in the middle`;
+    if (top.section && this.sectionIsEmpty(top.section)) return `it ends right after a heading (line ${last})`;
+    const sec = top.section;
+    if (sec?.kind === "env" && sec.last && !sec.lastWasBlock && !balancedMarkers(sec.last.value.text)) {
+      return `it ends inside the value of \`${sec.last.key}\` (line ${sec.last.line})`;
+    }
+    const root = this.stack[0]!;
+    const p = root.pair;
+    if (this.stack.length === 1 && p && !p.inferred) {
+      if (p.status !== "expanded" || p.envSkippedLine !== null || p.envShownLine !== null) return null;
+      return `it may be cut at line ${last}: nix-diff ends the top pair \`${p.name}\` with its environment comparison, which is missing (it prints none when the environments are equal)`;
+    }
+    // A printed pair shows some difference: path lines and nothing else is a cut.
+    const empty = this.stack.some((f) => f.pair && !f.pair.inferred && f.pair.findings.length === 0 && f.pair.children.length === 0 && f.pair.refNames.length === 0);
+    let inner: DrvPair | null = null;
+    for (let i = this.stack.length - 1; i >= 0 && !inner; i--) if (this.stack[i]!.pair && !this.stack[i]!.pair!.inferred) inner = this.stack[i]!.pair;
+    if (!empty && inner && !this.pairs.some((q) => q.envSkippedLine !== null) && this.pairs.some((q) => q.envShownLine !== null)) {
+      // --environment: nix-diff marks a pair's end only when its environment differs.
+      return `it may be cut inside \`${inner.name}\` (line ${inner.firstLine}): with --environment nix-diff prints nothing after a pair whose environments are equal, so where a pair ends cannot be told`;
+    }
+    if (inner) return `it ends inside \`${inner.name}\` (line ${inner.firstLine}), before nix-diff finished it`;
+    return "it ends before the pair around the fragment was finished";
+  }
+
   private sectionIsEmpty(sec: Section): boolean {
     switch (sec.kind) {
       case "list":
@@ -693,9 +885,12 @@ export class DiffParser {
     }
   }
 
-  private unrecognized(n: number, text: string): void {
+  private unrecognized(n: number, _text: string): void {
     this.stats.unrecognized++;
-    if (this.stats.unrecognizedSample.length < this.maxSample) this.stats.unrecognizedSample.push({ line: n, text: text.slice(0, 500) });
+    this.markForeign(n);
+    // As it was in the input: a repaired or decoded line is not what the user pasted.
+    const original = this.original.endsWith("\r") ? this.original.slice(0, -1) : this.original;
+    if (this.stats.unrecognizedSample.length < this.maxSample) this.stats.unrecognizedSample.push({ line: n, text: flat(original.slice(0, 500)) });
   }
 }
 
