@@ -88,6 +88,31 @@ export interface Ambiguity {
   count: number;
 }
 
+/**
+ * A derivation that changed outside the input (an excerpt's frontier): its
+ * store path changed and its name did not, and its comparison is not in the
+ * input. Not a root cause: what changed in it is not shown, only that it did.
+ */
+export interface FrontierEntry {
+  /** Its name as nix-diff prints it (`bash-5.2p37`). */
+  name: string;
+  /** Where it was seen: as a builder, in the arguments, in a value, or named as "already compared". */
+  seenAs: ("builder" | "argument" | "value" | "already compared")[];
+  /** An old and a new store path of it seen in the input (an output path), when it was seen as a path. */
+  old: string | null;
+  new: string | null;
+  /** Differing pairs in the input that show it (each distinct pair once). */
+  pairs: number;
+  /** Of those, the pairs whose builder it is. */
+  builderOf: number;
+  /** Names of those pairs (the first 20). */
+  explains: string[];
+  /** Input lines that show it (the first 50). */
+  lines: number[];
+  /** How to see why it changed. */
+  howToSee: string;
+}
+
 export interface Summary {
   /** Differing derivation pairs printed (each distinct old/new path pair once). */
   pairs: number;
@@ -105,6 +130,8 @@ export interface Summary {
   storePathOnly: number;
   /** Env values not judged because the paste cut their lines at a fixed width. */
   valuesNotJudged: number;
+  /** Sections not judged because the input ends inside them, or before the part of their pair that could explain them. */
+  sectionsNotJudged: number;
   /** Env values whose change is the insertion or removal of an added/removed input's path. */
   attributedValues: number;
   /** Name-set lines (`- x` / `+ y`) that repeat a change already counted. */
@@ -125,6 +152,8 @@ export interface Report {
   /** Per printed pair: its input line count (all pairs, in input order). */
   pairLines: PairLines[];
   ambiguities: Ambiguity[];
+  /** What changed outside the input (empty for a complete output): see FrontierEntry. */
+  frontier: FrontierEntry[];
   /** Plain sentences a person should read (hidden causes, partial input). */
   notes: string[];
 }

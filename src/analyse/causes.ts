@@ -65,16 +65,46 @@ class CauseSet {
 
 export interface CauseAnalysis {
   causes: CauseDraft[];
-  counts: Pick<Summary, "builderChanges" | "skippedEnvironments" | "storePathOnly" | "repeatedNameChanges" | "foldedPairs" | "attributedValues" | "valuesNotJudged">;
+  counts: Pick<
+    Summary,
+    "builderChanges" | "skippedEnvironments" | "storePathOnly" | "repeatedNameChanges" | "foldedPairs" | "attributedValues" | "valuesNotJudged" | "sectionsNotJudged"
+  >;
   /** Pairs whose difference lies in an input nix-diff did not descend into (a same-named group). */
   hiddenInputs: number;
+  /**
+   * Values that differ only in store paths, kept for an excerpt (a fragment
+   * or a cut input) where the changed input may be outside it (frontier.ts).
+   */
+  pathOnly: PathOnlyValue[];
+}
+
+/** A builder, the arguments or an env value that differs only in store paths. */
+export interface PathOnlyValue {
+  pair: number;
+  as: "builder" | "argument" | "value";
+  key?: string;
+  line: number;
+  old: string;
+  new: string;
 }
 
 export function findCauses(diff: ParsedDiff): CauseAnalysis {
   const set = new CauseSet();
-  const counts = { builderChanges: 0, skippedEnvironments: 0, storePathOnly: 0, repeatedNameChanges: 0, foldedPairs: 0, attributedValues: 0, valuesNotJudged: 0 };
+  const counts = {
+    builderChanges: 0,
+    skippedEnvironments: 0,
+    storePathOnly: 0,
+    repeatedNameChanges: 0,
+    foldedPairs: 0,
+    attributedValues: 0,
+    valuesNotJudged: 0,
+    sectionsNotJudged: 0,
+  };
   let hiddenInputs = 0;
   const seenNameChange = new Set<string>();
+  // In a complete output every changed input is compared in it: only an excerpt needs these.
+  const pathOnly: PathOnlyValue[] = [];
+  const keepPathOnly = diff.stats.fragment || diff.stats.truncated ? pathOnly : null;
 
   for (const pair of diff.pairs) {
     if (pair.envSkippedLine !== null) counts.skippedEnvironments++;
@@ -118,9 +148,15 @@ export function findCauses(diff: ParsedDiff): CauseAnalysis {
       if (f.kind !== "builder") continue;
       const from = f.items.old[0]?.text ?? "";
       const to = f.items.new[0]?.text ?? "";
+      // Equal paths stay equal whatever the pair prints later; a difference may be explained later.
       if (sub.same(from, to, false)) {
         counts.builderChanges++;
         cascadeOnly = true;
+        keepPathOnly?.push({ pair: pair.id, as: "builder", line: f.line, old: from, new: to });
+        continue;
+      }
+      if (f.incomplete) {
+        counts.sectionsNotJudged++;
         continue;
       }
       for (const v of [from, to]) {
@@ -136,6 +172,11 @@ export function findCauses(diff: ParsedDiff): CauseAnalysis {
     }
 
     for (const f of pair.findings) {
+      // The input ends inside this section (or before what explains it): what it shows is not judged.
+      if (f.incomplete && f.kind !== "builder" && f.kind !== "arguments") {
+        counts.sectionsNotJudged++;
+        continue;
+      }
       switch (f.kind) {
         case "builder":
           break;
@@ -200,6 +241,11 @@ export function findCauses(diff: ParsedDiff): CauseAnalysis {
           if (sub.same(oldArgs, newArgs, false)) {
             counts.storePathOnly++;
             cascadeOnly = true;
+            keepPathOnly?.push({ pair: pair.id, as: "argument", line: f.line, old: oldArgs, new: newArgs });
+            break;
+          }
+          if (f.incomplete) {
+            counts.sectionsNotJudged++;
             break;
           }
           const changed = f.args.filter((a) => a.op !== " ");
@@ -221,6 +267,10 @@ export function findCauses(diff: ParsedDiff): CauseAnalysis {
           }
           break;
         case "sourceContent":
+          if (f.diff?.incomplete) {
+            counts.sectionsNotJudged++;
+            break;
+          }
           set.add(`source|${drvKey}|${f.name}`, pair, () => ({
             kind: "source",
             source: f.name,
@@ -256,6 +306,10 @@ export function findCauses(diff: ParsedDiff): CauseAnalysis {
         }
         case "envEntry": {
           if (outputsChangedHere && (changedOutputs.has(f.key) || f.key === "outputs")) break; // the outputs cause
+          if (f.value.incomplete) {
+            counts.sectionsNotJudged++;
+            break;
+          }
           if (f.side !== "both") {
             // A key that appears or goes with the path of an input or source this pair adds or removes is that change.
             const mentioned = sub.mentionedInput(f.value.text, f.side);
@@ -273,9 +327,11 @@ export function findCauses(diff: ParsedDiff): CauseAnalysis {
             break;
           }
           const readings = rebuild(f.value.text);
-          if (readings.some((r) => sub.same(r.old, r.new))) {
+          const same = readings.find((r) => sub.same(r.old, r.new));
+          if (same) {
             counts.storePathOnly++;
             cascadeOnly = true;
+            keepPathOnly?.push({ pair: pair.id, as: "value", key: f.key, line: f.line, old: same.old, new: same.new });
             break;
           }
           const reading = bestReading(readings);
@@ -296,14 +352,15 @@ export function findCauses(diff: ParsedDiff): CauseAnalysis {
     }
 
     if (set.adds > before || explained) continue;
-    if (pair.inferred || pair.status !== "expanded") continue;
+    // A pair the input ends inside is not unexplained: its reason may be in the lines that are missing.
+    if (pair.inferred || pair.status !== "expanded" || pair.unfinished) continue;
     set.add(`unexplained|${drvKey}`, pair, () => ({
       kind: "unexplained",
       reason: unexplainedReason(diff, pair, cascadeOnly),
       summary: `${pair.name} differs, but the input shows no reason`,
     }), [{ line: pair.firstLine, text: pair.oldPath ? `- ${pair.oldPath}` : pair.name }]);
   }
-  return { causes: foldOutputRequests(foldDerivedNames(mergeVariants(set.all()))), counts, hiddenInputs };
+  return { causes: foldOutputRequests(foldDerivedNames(mergeVariants(set.all()))), counts, hiddenInputs, pathOnly };
 }
 
 // ------------------------------------------------------------------ helpers

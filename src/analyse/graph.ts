@@ -18,11 +18,15 @@ export interface PairGraph {
    */
   key: Int32Array;
   keys: number;
+  /** 1 for the keys of pairs inferred above a fragment (not derivations of the input). */
+  inferredKey: Uint8Array;
   /** The first MAX_AMBIGUITIES ambiguous mentions. */
   ambiguities: Ambiguity[];
   ambiguousMentions: number;
   mentions: number;
   unresolved: number;
+  /** The mentions with no earlier pair of that name in the input: pair id, name and line of each. */
+  unresolvedRefs: { pair: number; name: string; line: number }[];
   /** Shortest-path predecessor from a root, -1 for roots, -2 when unreachable. */
   pred: Int32Array;
   roots: number[];
@@ -71,6 +75,7 @@ export function buildGraph(diff: ParsedDiff): PairGraph {
   let ambiguousMentions = 0;
   let mentions = 0;
   let unresolved = 0;
+  const unresolvedRefs: PairGraph["unresolvedRefs"] = [];
   for (const p of diff.pairs) {
     for (let r = 0; r < p.refNames.length; r++) {
       const ref = { name: p.refNames[r]!, line: Math.abs(p.refLines[r]!) };
@@ -80,6 +85,7 @@ export function buildGraph(diff: ParsedDiff): PairGraph {
       const count = printedBefore(all, ref.line, diff);
       if (count === 0) {
         unresolved++;
+        unresolvedRefs.push({ pair: p.id, name: ref.name, line: ref.line });
         continue;
       }
       // Linked to each candidate, up to the nearest MAX_LINKS: a name shared by hundreds of
@@ -111,7 +117,9 @@ export function buildGraph(diff: ParsedDiff): PairGraph {
       }
     }
   }
-  return { out, in: inn, key, keys, ambiguities, ambiguousMentions, mentions, unresolved, pred, roots: diff.roots };
+  const inferredKey = new Uint8Array(keys);
+  for (const p of diff.pairs) if (p.inferred) inferredKey[key[p.id]!] = 1;
+  return { out, in: inn, key, keys, inferredKey, ambiguities, ambiguousMentions, mentions, unresolved, unresolvedRefs, pred, roots: diff.roots };
 }
 
 /** Number the distinct (old path, new path) pairs, without building a string per pair. */
@@ -373,6 +381,8 @@ export function reach(g: PairGraph, causePairs: number[][]): { affects: number[]
       for (let j = 0; j < W; j++) perKey[ko + j]! |= bits[vo + j]!;
     }
     for (let k = 0; k < keys; k++) {
+      // A pair inferred above a fragment is not a derivation of the input: it is not counted.
+      if (g.inferredKey[k]) continue;
       for (let j = 0; j < W; j++) {
         let word = perKey[k * W + j]!;
         while (word !== 0) {

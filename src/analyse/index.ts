@@ -2,9 +2,10 @@
 // differing pairs (graph.ts): how many pairs it explains, how it reaches the
 // top, and which pairs every path to it must pass through.
 
-import type { ParsedDiff } from "../model.js";
+import { nixDiffLinesIn, type ParsedDiff } from "../model.js";
 import type { Cause, CauseKind, Funnel, PairLines, Report } from "../report.js";
 import { findCauses, type CauseDraft } from "./causes.js";
+import { findFrontier } from "./frontier.js";
 import { buildGraph, commonDominator, dominators, MAX_LINKS, pathTo, reach, type PairGraph } from "./graph.js";
 
 export interface AnalyseOptions {
@@ -28,12 +29,17 @@ export function analyse(diff: ParsedDiff, options: AnalyseOptions): Report {
 }
 
 export function analyseDiff(diff: ParsedDiff, options: AnalyseOptions): Analysis {
-  const { causes: drafts, counts, hiddenInputs } = findCauses(diff);
+  const found = findCauses(diff);
+  const { counts, hiddenInputs } = found;
   const g = buildGraph(diff);
+  const { entries: frontier, pairs: onFrontier } = findFrontier(diff, g, found.pathOnly);
+  // A pair whose differences are paths of a derivation on the frontier is explained by it.
+  const drafts = frontier.length === 0 ? found.causes : found.causes.filter((d) => d.kind !== "unexplained" || !d.pairIds.every((id) => onFrontier.has(id)));
   const names = (ids: number[]): string[] => ids.map((id) => diff.pairs[id]!.name);
+  // Lines of nix-diff output under a pair: prose pasted around or inside it does not count.
   const lineCount = (id: number): number => {
     const p = diff.pairs[id]!;
-    return p.lastLine - p.firstLine + 1;
+    return nixDiffLinesIn(diff.foreign, p.firstLine, p.lastLine);
   };
 
   const reached = reach(g, drafts.map((d) => d.pairIds));
@@ -52,7 +58,7 @@ export function analyseDiff(diff: ParsedDiff, options: AnalyseOptions): Analysis
   const funnels: Funnel[] = [];
   if (causes.length > 0 && diff.pairs.length > 0) {
     const idom = dominators(g);
-    const totalLines = Math.max(1, diff.stats.lines);
+    const totalLines = Math.max(1, diff.stats.nixDiffLines);
     const funnelFor = (ids: number[]): number => {
       let f = commonDominator(idom, ids);
       // A funnel is above the causes, not one of their own pairs.
@@ -94,12 +100,21 @@ export function analyseDiff(diff: ParsedDiff, options: AnalyseOptions): Analysis
   if (causes.some((c) => c.notDescended)) notes.push("nix-diff does not look inside an input whose name changed, so changes within bumped packages are not shown.");
   if (hiddenInputs > 0) notes.push(`${n(hiddenInputs, "group", "groups")} of same-named inputs differ without nix-diff saying how.`);
   if (diff.stats.truncated) notes.push(`The input is incomplete: ${diff.stats.truncatedReason ?? "it ends inside a pair"}.`);
+  if (counts.sectionsNotJudged > 0) {
+    notes.push(`${n(counts.sectionsNotJudged, "section", "sections")} cut off by the end of the input ${counts.sectionsNotJudged === 1 ? "was" : "were"} not judged: what was read of ${counts.sectionsNotJudged === 1 ? "it" : "them"} may be only a part.`);
+  }
   if (diff.stats.fragment) notes.push("The input is a fragment: it does not start at the top-level pair.");
   if (g.unresolved > 0) notes.push(`${n(g.unresolved, '"already compared" mention refers', '"already compared" mentions refer')} to pairs not in the input.`);
   if (g.ambiguousMentions > 0) {
     notes.push(`${n(g.ambiguousMentions, '"already compared" mention matches', '"already compared" mentions match')} several earlier pairs of that name (linked to each, up to the nearest ${MAX_LINKS}).`);
   }
-  if (diff.stats.unrecognized > 0) notes.push(`${n(diff.stats.unrecognized, "input line was", "input lines were")} not recognised (\`--show-unrecognized\` lists them).`);
+  if (diff.stats.unrecognized > 0) {
+    // Prose around a pasted output is set aside; lines inside it that nix-diff would not print are a surprise.
+    const around = diff.stats.nixDiffLines < diff.stats.lines;
+    notes.push(
+      `${n(diff.stats.unrecognized, "input line was", "input lines were")} not recognised${around ? " as nix-diff output and set aside" : ""} (\`--show-unrecognized\` lists them).`,
+    );
+  }
   if (diff.stats.documents > 1) notes.push(`The input holds ${diff.stats.documents} separate nix-diff outputs or fragments, analysed together.`);
   if (diff.stats.valuesCut > 0) notes.push(`${n(diff.stats.valuesCut, "very long value was", "very long values were")} cut (64 KiB per value, 1 MiB per line).`);
   if (counts.valuesNotJudged > 0) {
@@ -112,8 +127,8 @@ export function analyseDiff(diff: ParsedDiff, options: AnalyseOptions): Analysis
     input: { ...diff.stats, source: options.source },
     top: root ? { name: root.name, old: root.oldPath, new: root.newPath } : null,
     summary: {
-      pairs: g.keys,
-      pairsPrinted: diff.pairs.length,
+      pairs: g.keys - g.inferredKey.reduce((n, x) => n + x, 0),
+      pairsPrinted: diff.pairs.reduce((k, p) => k + (p.inferred ? 0 : 1), 0),
       alreadyComparedMentions: g.mentions,
       ambiguousMentions: g.ambiguousMentions,
       unresolvedMentions: g.unresolved,
@@ -124,6 +139,7 @@ export function analyseDiff(diff: ParsedDiff, options: AnalyseOptions): Analysis
     heaviest: heaviestSubtrees(diff, lineCount),
     pairLines,
     ambiguities: g.ambiguities,
+    frontier,
     notes,
   };
   return { report, graph: g, causePairs };
@@ -144,7 +160,7 @@ function placeCause(d: CauseDraft, g: PairGraph, names: (ids: number[]) => strin
 /** The deepest pair holding most of the text, then the largest subtrees under the top. */
 function heaviestSubtrees(diff: ParsedDiff, lineCount: (id: number) => number): PairLines[] {
   const out: PairLines[] = [];
-  const total = diff.stats.lines;
+  const total = diff.stats.nixDiffLines;
   const entry = (id: number): PairLines => {
     const p = diff.pairs[id]!;
     return { name: p.name, firstLine: p.firstLine, lines: lineCount(id), depth: p.depth };
