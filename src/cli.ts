@@ -8,6 +8,7 @@ import yargs from "yargs";
 import { analyseDiff, type Analysis } from "./analyse/index.js";
 import { prunedTree } from "./analyse/tree.js";
 import { explainWhy } from "./analyse/why.js";
+import { looksLike } from "./input/detect.js";
 import { InputError, readDiff } from "./input/read.js";
 import { DiffParser } from "./parse/parser.js";
 import { makeContext, type RenderContext } from "./render/context.js";
@@ -95,7 +96,7 @@ function parseArgs(args: string[], version: string, width: number): Promise<Pars
       .usage("Usage: drvsquash [options] [FILE...]\n\nReads nix-diff output (stdin, or FILEs; `-` is stdin) and reports the root causes of the difference.")
       .option("format", { alias: "f", choices: FORMATS, default: "text" as Format, describe: "report format" })
       .option("color", { choices: ["auto", "always", "never"] as const, default: "auto", describe: "colour the text report (auto: if stdout is a terminal; NO_COLOR and FORCE_COLOR=0 turn it off)" })
-      .option("width", { type: "number", describe: "cut text lines to this many columns (0: never; default: the terminal's, or 120)" })
+      .option("width", { type: "number", describe: "cut text lines to this many columns (0: never; default: the terminal's width, never when not a terminal)" })
       .option("why", { type: "string", describe: "explain why one derivation (name or package name) differs: its chains down to the causes" })
       .option("tree", { type: "boolean", default: false, describe: "print nix-diff's tree pruned to the pairs on paths to causes" })
       .option("exit-code", { type: "boolean", default: false, describe: "exit 1 when root causes were found, 0 when none" })
@@ -157,8 +158,9 @@ export async function main(io: Io): Promise<number> {
     files: ((a["_"] as unknown[] | undefined) ?? []).map(String),
     format,
     colour: format === "text" && decideColour(String(a["color"]), io.env, io.stdout.isTTY === true),
-    // A terminal that reports 0 columns (no controlling terminal, as under `script` in CI) gets 100.
-    width: typeof a["width"] === "number" && Number.isFinite(a["width"]) ? Math.max(0, a["width"] as number) : io.stdout.isTTY ? io.stdout.columns || 100 : 120,
+    // A terminal that reports 0 columns (no controlling terminal, as under `script` in CI) gets 100;
+    // a report saved to a file or piped on keeps whole lines.
+    width: typeof a["width"] === "number" && Number.isFinite(a["width"]) ? Math.max(0, a["width"] as number) : io.stdout.isTTY ? io.stdout.columns || 100 : 0,
     why: typeof a["why"] === "string" ? (a["why"] as string) : null,
     tree: a["tree"] === true,
     exitCode: a["exitCode"] === true,
@@ -210,6 +212,18 @@ export async function main(io: Io): Promise<number> {
   }
   if (diff.pairs.length === 0) {
     write(io.stderr, "drvsquash: no nix-diff output found in the input (no derivation pair or section heading was recognised)\n");
+    return EXIT.badInput;
+  }
+  // A few nix-diff words in someone's own summary are not nix-diff output: without a single
+  // path line and with most lines something else, reporting "0 root causes" would mislead.
+  const written = diff.stats.lines - diff.stats.blank;
+  if (diff.pairs.every((p) => p.inferred) && diff.stats.nixDiffLines * 2 < written) {
+    const kind = looksLike(diff.stats.unrecognizedSample.map((u) => u.text));
+    write(
+      io.stderr,
+      `drvsquash: no nix-diff output found in the input: no derivation path line, and ${diff.stats.nixDiffLines} of ${written} lines read as nix-diff's` +
+        `${kind ? ` (the rest looks like ${kind})` : ""}; give nix-diff's own output (\`nix-diff OLD.drv NEW.drv | drvsquash\`)\n`,
+    );
     return EXIT.badInput;
   }
 

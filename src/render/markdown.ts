@@ -9,12 +9,13 @@ import type { Cause, Report } from "../report.js";
 import { num, plural } from "./context.js";
 import { fenceFor, mdCode, mdInline, safeText } from "./sanitize.js";
 import { KIND_TITLES } from "./text.js";
+import { clip, collapsedParts, displayName, rootCauses, someOf } from "./words.js";
 
 export const MAX_CHARS = 60_000;
 const MAX_TABLE_ROWS = 100;
 
 export function renderMarkdown(report: Report): string {
-  const head = [...summary(report), "", ...table(report), ""];
+  const head = [...summary(report), "", ...table(report), "", ...frontier(report)];
   const tail = tailNotes(report);
   const sections = report.causes.slice(0, MAX_TABLE_ROWS).map((c, i) => details(c, i, report));
   let size = head.join("\n").length + tail.join("\n").length + 200;
@@ -33,31 +34,54 @@ export function renderMarkdown(report: Report): string {
 }
 
 function summary(report: Report): string[] {
-  const real = report.causes.filter((c) => c.kind !== "unexplained");
-  const top = report.top ? mdCode(report.top.name) : "the derivation";
+  const real = rootCauses(report);
+  const lines = report.input.nixDiffLines;
+  const fragment = !report.top || displayName(report.top.name) !== report.top.name;
+  const pairs = plural(report.summary.pairs, "differing derivation");
   const first =
-    `nix-diff printed ${plural(report.input.lines, "line")} for ${top}; ` +
+    (fragment ? `The pasted part of nix-diff's output (${plural(lines, "line")}) ` : `nix-diff printed ${plural(lines, "line")} for ${mdCode(report.top!.name)}; they `) +
     (real.length === 0
-      ? `drvsquash found no root cause in them (${plural(report.summary.pairs, "differing derivation")}).`
-      : `they come down to **${plural(real.length, "root cause")}** across ${plural(report.summary.pairs, "differing derivation")}.`);
+      ? `${fragment ? "shows" : "show"} no root cause (${pairs}).`
+      : `${fragment ? "comes" : "come"} down to **${plural(real.length, "root cause")}** across ${pairs}.`);
   const all = report.funnels.find((f) => f.scope === "all");
+  const via = [...new Set(real.flatMap((c) => c.via))];
   const second = all
-    ? `Every cause reaches the top only through ${mdCode(all.drv)}, which holds ${num(all.lines)} of the ${num(report.input.lines)} lines.`
-    : real.length > 0
-      ? `They reach the top through ${real
-          .flatMap((c) => c.via)
-          .filter((v, i, a) => a.indexOf(v) === i)
-          .slice(0, 5)
-          .map(mdCode)
-          .join(", ")}.`
+    ? `Every cause reaches the top only through ${mdCode(all.drv)}, which holds ${num(all.lines)} of the ${num(lines)} lines.`
+    : via.length > 0
+      ? `${real.length === 1 ? "It reaches" : "They reach"} ${fragment ? "the top of the pasted part" : "the top"} through ${someOf(via.map((v) => mdCode(displayName(v))), 5)}.`
       : "";
-  return [`### drvsquash: ${plural(real.length, "root cause")} in ${num(report.input.lines)} lines of nix-diff`, "", `${first} ${second}`.trim()];
+  // Prose around the output is not nix-diff's: say which input lines were.
+  const r = report.input.nixDiffRanges;
+  const where =
+    lines === report.input.lines || r.length === 0
+      ? ""
+      : r.length === 1
+        ? `The nix-diff output is input lines ${num(r[0]![0])}–${num(r[0]![1])} of ${num(report.input.lines)}; the rest was set aside.`
+        : `The nix-diff output is ${plural(lines, "line")} of ${num(report.input.lines)} input lines; the rest was set aside.`;
+  return [`### drvsquash: ${plural(real.length, "root cause")} in ${plural(lines, "line")} of nix-diff`, "", [first, second, where].filter(Boolean).join(" ")];
+}
+
+/** Derivations that changed outside a pasted fragment: what explains pairs here without their comparison. */
+function frontier(report: Report): string[] {
+  if (report.frontier.length === 0) return [];
+  const out = [`**Changed outside the pasted part (${report.frontier.length}):**`, ""];
+  const withPaths = report.frontier.filter((f) => f.old !== null).slice(0, 5);
+  for (const f of withPaths) {
+    const role = f.builderOf > 0 ? `the builder of ${plural(f.builderOf, "pair")} here` : `in ${plural(f.pairs, "pair")} here`;
+    out.push(`- ${mdCode(f.name)}: same name, new store path — ${role}. To see why: ${mdCode(f.howToSee)}`);
+  }
+  const rest = report.frontier.filter((f) => !withPaths.includes(f));
+  if (rest.length > 0) {
+    out.push(`- ${someOf(rest.map((f) => mdCode(f.name)), 5)}: compared in nix-diff's output before the pasted part, which says why ${rest.length === 1 ? "it" : "they"} changed.`);
+  }
+  out.push("");
+  return out;
 }
 
 function table(report: Report): string[] {
   if (report.causes.length === 0) return [];
   const rows = report.causes.slice(0, MAX_TABLE_ROWS).map((c, i) => {
-    const seen = c.seenIn.length > 1 ? `${mdCode(c.seenIn[0]!)} and ${c.seenIn.length - 1} more` : mdCode(c.seenIn[0] ?? c.drv);
+    const seen = c.seenIn.length > 1 ? `${mdCode(c.seenIn[0]!)} and ${num(c.seenIn.length - 1)} more` : mdCode(displayName(c.seenIn[0] ?? c.drv));
     return `| ${i + 1} | ${KIND_TITLES[c.kind].replace(/ changes$| inputs$| bumps$/, "")} | ${what(c)} | ${seen} | ${num(c.affects)} |`;
   });
   const more = report.causes.length > MAX_TABLE_ROWS ? [`_…and ${plural(report.causes.length - MAX_TABLE_ROWS, "more cause")}._`] : [];
@@ -67,7 +91,7 @@ function table(report: Report): string[] {
 /** The table's "what changed": values go in a code span, so they cannot be read as Markdown. */
 function what(c: Cause): string {
   if (c.kind === "unexplained") return mdInline(c.reason ?? "no reason shown");
-  return mdCode(c.summary.length > 160 ? c.summary.slice(0, 159) + "…" : c.summary);
+  return mdCode(clip(c.summary, 160));
 }
 
 /** A short title without input values, for <summary> (raw HTML, where Markdown is not parsed). */
@@ -107,7 +131,7 @@ function html(s: string): string {
 function details(c: Cause, i: number, report: Report): string {
   const lines = c.evidence.map((e) => `${String(e.line).padStart(6)}  ${e.text.length > 300 ? e.text.slice(0, 299) + "…" : e.text}`);
   const { fence, body } = fenceFor(lines);
-  const path = c.path.length > 0 ? `Path from the top: ${c.path.map(mdCode).join(" › ")}` : "";
+  const path = c.path.length > 0 ? `Path from the top: ${c.path.map((p) => mdCode(displayName(p))).join(" › ")}` : "";
   const seen = c.seenIn.length > 1 ? `Seen in ${c.seenIn.slice(0, 20).map(mdCode).join(", ")}${c.seenIn.length > 20 ? ` and ${c.seenIn.length - 20} more` : ""}.` : "";
   return [
     "<details>",
@@ -127,11 +151,8 @@ function details(c: Cause, i: number, report: Report): string {
 }
 
 function tailNotes(report: Report): string[] {
-  const s = report.summary;
-  const out = [
-    `Collapsed as cascade: ${num(s.alreadyComparedMentions)} "already compared" mentions, ${num(s.builderChanges)} builder changes and ${num(s.storePathOnly)} values that differ only in store paths, ${num(s.skippedEnvironments)} skipped environment comparisons.`,
-    "",
-  ];
+  const parts = collapsedParts(report);
+  const out = parts.length > 0 ? [`Collapsed as cascade: ${someOf(parts, parts.length)}.`, ""] : [];
   for (const n of report.notes) out.push(`- ${noteText(n)}`);
   if (report.notes.length) out.push("");
   out.push(`<sub>Condensed by drvsquash ${html(report.tool.version)} from nix-diff output.</sub>`);

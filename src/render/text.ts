@@ -5,6 +5,7 @@
 import type { Cause, CauseKind, Report } from "../report.js";
 import { fit, num, plural, type RenderContext } from "./context.js";
 import { safeText } from "./sanitize.js";
+import { clip, collapsedParts, displayName, extent, noCauseSentence, rootCauses, sameChangeGroups, someOf } from "./words.js";
 
 export const KIND_TITLES: Record<CauseKind, string> = {
   version: "Version bumps",
@@ -35,8 +36,9 @@ export function renderText(report: Report, ctx: RenderContext): string {
 
   for (const [kind, causes] of groupByKind(report.causes)) {
     line(c.bold(`${KIND_TITLES[kind]} (${causes.length})`));
-    for (const cause of causes) {
-      line(`  ${causeHeadline(cause, ctx)}`);
+    for (const same of sameChangeGroups(causes)) {
+      const cause = same[0]!;
+      line(`  ${causeHeadline(same, ctx)}`);
       line(`    ${c.dim(causeWhere(cause, report))}`);
       // A changed source file: its first changed line, markers as nix-diff prints them.
       if (cause.kind === "source") {
@@ -46,10 +48,17 @@ export function renderText(report: Report, ctx: RenderContext): string {
     }
   }
   if (report.causes.length === 0) {
-    line(report.summary.pairsPrinted === 0 ? "No differing derivations in the input." : "No root cause is visible in the input.");
+    line(noCauseSentence(report));
   }
-  line();
-  line(c.dim(noiseTally(report)));
+  if (report.frontier.length > 0) {
+    line();
+    out.push(...frontierLines(report, ctx));
+  }
+  const tally = noiseTally(report);
+  if (tally) {
+    line();
+    line(c.dim(tally));
+  }
   for (const note of report.notes) line(c.yellow(`note: ${safeText(note)}`));
   return out.join("\n") + "\n";
 }
@@ -57,11 +66,11 @@ export function renderText(report: Report, ctx: RenderContext): string {
 export function header(report: Report, ctx: RenderContext): string[] {
   const c = ctx.colors;
   const s = report.summary;
-  const real = report.causes.filter((x) => x.kind !== "unexplained").length;
+  const real = rootCauses(report).length;
   const unexplained = report.causes.length - real;
   return [
     fit(
-      `${c.bold("drvsquash")}: ${plural(report.input.lines, "line")} of nix-diff → ${c.bold(plural(real, "root cause"))}` +
+      `${c.bold("drvsquash")}: ${extent(report)} → ${c.bold(plural(real, "root cause"))}` +
         (unexplained ? `, ${plural(unexplained, "unexplained pair")}` : "") +
         ` in ${plural(s.pairs, "differing derivation")}`,
       ctx.width,
@@ -74,16 +83,16 @@ export function funnelSentence(report: Report): string | null {
   if (!all || !report.top) return null;
   const n = all.causes.length;
   return (
-    `${n === 1 ? "The cause reaches" : n === 2 ? "Both causes reach" : `All ${n} causes reach`} ${safeText(report.top.name)} only through ${safeText(all.drv)}` +
-    ` (${num(all.lines)} of ${num(report.input.lines)} lines).`
+    `${n === 1 ? "The cause reaches" : n === 2 ? "Both causes reach" : `All ${n} causes reach`} ${safeText(displayName(report.top.name))} only through ${safeText(all.drv)}` +
+    ` (${num(all.lines)} of ${num(report.input.nixDiffLines)} lines).`
   );
 }
 
 /** Without a funnel: where most of the text is, when one subtree holds most of it. */
 export function heaviestSentence(report: Report): string | null {
   const h = report.heaviest[0];
-  if (!h || h.lines * 2 < report.input.lines || h.depth === 0) return null;
-  return `${num(h.lines)} of ${num(report.input.lines)} lines are under ${safeText(h.name)}.`;
+  if (!h || h.lines * 2 < report.input.nixDiffLines || h.depth === 0) return null;
+  return `${num(h.lines)} of ${num(report.input.nixDiffLines)} lines are under ${safeText(h.name)}.`;
 }
 
 export function groupByKind(causes: Cause[]): [CauseKind, Cause[]][] {
@@ -97,20 +106,24 @@ export function groupByKind(causes: Cause[]): [CauseKind, Cause[]][] {
   return [...groups.entries()];
 }
 
-function causeHeadline(cause: Cause, ctx: RenderContext): string {
+/** One entry: a cause, or the same change seen in several derivations. */
+function causeHeadline(same: Cause[], ctx: RenderContext): string {
   const c = ctx.colors;
-  const what = safeText(cause.summary);
+  const cause = same[0]!;
+  // Lines are not cut to the terminal when piped, so a whole-file value is cut here; --format json has it all.
+  const what = safeText(clip(cause.summary, 240));
+  const where = someOf(same.map((x) => safeText(displayName(x.drv))), 5);
   switch (cause.kind) {
     case "version":
     case "renamed":
       return `${c.cyan(what)}`;
     case "added":
     case "removed":
-      return `${c.cyan(what)} in ${safeText(cause.drv)}`;
+      return `${c.cyan(what)} in ${where}`;
     case "unexplained":
-      return `${c.red(safeText(cause.drv))}: ${safeText(cause.reason ?? "")}`;
+      return `${c.red(where)}: ${safeText(cause.reason ?? "")}`;
     default:
-      return `${c.cyan(safeText(cause.drv))}: ${what}`;
+      return `${c.cyan(where)}: ${what}`;
   }
 }
 
@@ -118,11 +131,7 @@ function causeHeadline(cause: Cause, ctx: RenderContext): string {
 export function causeWhere(cause: Cause, report: Report): string {
   const parts: string[] = [];
   if (cause.kind === "version" || cause.kind === "renamed" || cause.seenIn.length > 1) {
-    parts.push(
-      cause.seenIn.length === 1
-        ? `seen in ${safeText(cause.seenIn[0]!)}`
-        : `seen in ${plural(cause.seenIn.length, "derivation")} (${safeText(cause.drv)}, …)`,
-    );
+    parts.push(`seen in ${cause.seenIn.length === 1 ? safeText(cause.seenIn[0]!) : `${plural(cause.seenIn.length, "derivation")} (${someOf(cause.seenIn.map(safeText), 1)})`}`);
   }
   parts.push(`explains ${plural(cause.affects, "pair")}`);
   parts.push(`path: ${shortPath(cause.path, report)}`);
@@ -132,18 +141,37 @@ export function causeWhere(cause: Cause, report: Report): string {
 
 export function shortPath(path: string[], report: Report): string {
   const p = report.top && path[0] === report.top.name ? path.slice(1) : path;
-  return p.length === 0 ? "(top)" : p.map(safeText).join(" › ");
+  return p.length === 0 ? "(top)" : p.map((n) => safeText(displayName(n))).join(" › ");
+}
+
+/** What changed outside the pasted part: the derivations that explain pairs here without their comparison. */
+function frontierLines(report: Report, ctx: RenderContext): string[] {
+  const c = ctx.colors;
+  const out: string[] = [];
+  const line = (s: string): void => {
+    out.push(fit(s, ctx.width));
+  };
+  const here = report.summary.pairs;
+  line(c.bold(`Changed outside the pasted part (${report.frontier.length})`));
+  // Seen as a path, it can be looked up; named only as "already compared", its comparison is earlier in nix-diff's output.
+  const withPaths = report.frontier.filter((f) => f.old !== null).slice(0, 5);
+  for (const f of withPaths) {
+    const role =
+      f.builderOf > 0
+        ? `the builder of ${f.builderOf === here ? (here === 1 ? "the pair here" : `all ${num(here)} pairs here`) : `${num(f.builderOf)} of the ${num(here)} pairs here`}`
+        : `in ${plural(f.pairs, "pair")} here`;
+    line(`  ${c.cyan(safeText(f.name))}: same name, new store path — ${role} · line ${f.lines[0] ?? "?"}`);
+    line(`    ${c.dim(`to see why: ${safeText(f.howToSee)}`)}`);
+  }
+  const rest = report.frontier.filter((f) => !withPaths.includes(f));
+  if (rest.length > 0) {
+    const named = rest.map((f) => `${safeText(f.name)} (${f === rest[0] ? `an input of ${plural(f.pairs, "pair")} here` : num(f.pairs)})`);
+    line(`  ${someOf(named, 3)}: compared in nix-diff's output before the pasted part, which says why ${rest.length === 1 ? "it" : "they"} changed`);
+  }
+  return out;
 }
 
 export function noiseTally(report: Report): string {
-  const s = report.summary;
-  const parts = [
-    `${num(s.alreadyComparedMentions)} "already compared"`,
-    `${num(s.builderChanges)} builder changes`,
-    `${num(s.storePathOnly)} path-only values`,
-    `${num(s.skippedEnvironments)} skipped environments`,
-  ];
-  if (s.repeatedNameChanges > 0) parts.push(`${num(s.repeatedNameChanges)} repeated bumps`);
-  if (s.foldedPairs > 0) parts.push(`${num(s.foldedPairs)} folded pairs`);
-  return `Collapsed: ${parts.join(", ")}.`;
+  const parts = collapsedParts(report);
+  return parts.length > 0 ? `Collapsed: ${parts.join(", ")}.` : "";
 }
