@@ -25,7 +25,7 @@ export type Sniff =
   | { kind: "nix-diff-rs"; hint: string }
   | { kind: "diff-closures"; hint: string }
   | { kind: "nvd"; hint: string }
-  | { kind: "unknown"; sample: string };
+  | { kind: "unknown"; sample: string; looksLike: string | null };
 
 /** How much of the input `sniff` looks at. */
 export const SNIFF_BYTES = 64 * 1024;
@@ -70,6 +70,30 @@ const OTHER_TOOL_MARKS: Array<[OtherTool, RegExp, number]> = [
   ["nvd", /^\[[ACR]\] \S/, 1],
   ["nvd", /^(?:SIZE|DIFF): \S/, 1],
 ];
+
+// What a person pastes instead of nix-diff output, said in the refusal. Each mark is
+// a line form of that kind of text; the kind with the most marks is named.
+const LOOKS_LIKE: Array<[string, RegExp]> = [
+  ["a Nix build log", /^(?:building '\/\S+\.drv'|these \d+ derivations will be built|these \d+ paths will be fetched|copying path '|error: builder for '|error: (?:Cannot build|build of) '|unpacking sources|patching sources|configuring|building|installing|post-installation fixup|checking for |@nix \{|\s+\/nix\/store\/\S+\.drv$|note: keeping build directory|For full logs, run)/],
+  ["Markdown", /^(?:#{1,6} \S|```|~~~|> |\s*[-*+] \S|\s*\d+\. \S|\|.*\|\s*$|.*\*\*\S.*\*\*)/],
+];
+
+/** Which kind of text the lines look like, or null when none stands out. */
+export function looksLike(lines: string[]): string | null {
+  const score = new Map<string, number>();
+  for (const l of lines) {
+    for (const [kind, re] of LOOKS_LIKE) {
+      if (re.test(l)) {
+        score.set(kind, (score.get(kind) ?? 0) + 1);
+        break;
+      }
+    }
+  }
+  let best: string | null = null;
+  for (const [kind, n] of score) if (n >= 2 && (best === null || n > score.get(best)!)) best = kind;
+  const words = lines.filter((l) => /[A-Za-z]{3,} [A-Za-z]{2,}/.test(l)).length;
+  return best ?? (words > 0 ? "prose" : null);
+}
 
 function compressedFormat(b: Uint8Array): string | null {
   if (b[0] === 0x1f && b[1] === 0x8b) return "gzip";
@@ -168,5 +192,6 @@ export function sniff(head: Uint8Array): Sniff {
   if (best) return { kind: best, hint: HINTS[best] };
 
   const first = lines.find((l) => l.trim() !== "") ?? "";
-  return { kind: "unknown", sample: cutSample(safeText(first.trim()), SAMPLE_CHARS) };
+  const plain = lines.map((l) => stripAnsi(l.endsWith("\r") ? l.slice(0, -1) : l));
+  return { kind: "unknown", sample: cutSample(safeText(first.trim()), SAMPLE_CHARS), looksLike: looksLike(plain) };
 }
