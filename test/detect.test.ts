@@ -184,7 +184,7 @@ describe("other tools' output gets a hint", () => {
 
 describe("unknown input", () => {
   it("samples the first non-empty line, sanitized and cut to 80 characters", () => {
-    expect(sniff(bytes("\n\n  hello world  \nsecond"))).toEqual({ kind: "unknown", sample: "hello world" });
+    expect(sniff(bytes("\n\n  hello world  \nsecond"))).toEqual({ kind: "unknown", sample: "hello world", looksLike: "prose" });
     const s = sniff(bytes(`\x1b]0;owned\x07\x1b[31mred\u202e${"y".repeat(200)}\n`));
     expect(s.kind).toBe("unknown");
     const sample = s.kind === "unknown" ? s.sample : "";
@@ -196,7 +196,7 @@ describe("unknown input", () => {
 
   it("does not cut a `<U+…>` notation in half", () => {
     const s = sniff(bytes("x".repeat(77) + "\u202e\u202e\u202e"));
-    expect(s).toEqual({ kind: "unknown", sample: "x".repeat(77) + "…" });
+    expect(s).toEqual({ kind: "unknown", sample: "x".repeat(77) + "…", looksLike: null });
   });
 });
 

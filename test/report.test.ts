@@ -102,7 +102,7 @@ describe("text report", () => {
     const lines = stdout.trimEnd().split("\n");
     expect(lines.length).toBeLessThanOrEqual(25);
     expect(lines[1]).toContain("only through tailscale-1.82.5");
-    for (const what of ["systemd 257.9 → 257.10", "openssl 3.4.2 → 3.4.3", "libarchive 3.8.0 → 3.8.2", "bash-5.2p37: pgrp-pipe-5.patch", "bash-interactive-5.2p37: pgrp-pipe-5.patch"]) {
+    for (const what of ["systemd 257.9 → 257.10", "openssl 3.4.2 → 3.4.3", "libarchive 3.8.0 → 3.8.2", "bash-5.2p37 and bash-interactive-5.2p37: pgrp-pipe-5.patch"]) {
       expect(stdout).toContain(what);
     }
     expect(stdout).toContain("nix-diff --environment");
