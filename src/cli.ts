@@ -7,7 +7,7 @@ import type { Readable, Writable } from "node:stream";
 import yargs from "yargs";
 import { analyseDiff, type Analysis } from "./analyse/index.js";
 import { prunedTree } from "./analyse/tree.js";
-import { explainWhy } from "./analyse/why.js";
+import { explainWhy, whyFoundNothing } from "./analyse/why.js";
 import { looksLike } from "./input/detect.js";
 import { InputError, readDiff } from "./input/read.js";
 import { DiffParser } from "./parse/parser.js";
@@ -83,8 +83,9 @@ Exit codes:
   0  report printed (with --exit-code: no root cause found)
   1  with --exit-code: root causes were found
   2  the input could not be used: missing or unreadable file, empty, binary,
-     not nix-diff output (nix-diff-rs, diff-closures, nvd are named), a bad
-     option, or --strict and a line that is not nix-diff's
+     not nix-diff output (nix-diff-rs, diff-closures, nvd, Markdown, build logs
+     are named), a bad option, --strict and a line that is not nix-diff's, or
+     --why NAME and no derivation of that name (the nearest names are given)
   3  an internal error in drvsquash (please report it with the input)`;
 
 type Parsed = { argv: Record<string, unknown> | null; output: string; error: Error | null };
@@ -230,6 +231,16 @@ export async function main(io: Io): Promise<number> {
   const analysis = analyseDiff(diff, { source: sources.join(" "), version });
   const report = analysis.report;
   const ctx: RenderContext = makeContext(options.colour, options.width);
+  if (options.why !== null) {
+    const why = explainWhy(analysis, diff, options.why);
+    if (whyFoundNothing(why)) {
+      const near = why.nearest.length > 0 ? `; nearest: ${why.nearest.map(safeText).join(", ")}` : "";
+      write(io.stderr, `drvsquash: --why: no derivation named ${safeText(why.query)} in the input${near}\n`);
+      return EXIT.badInput;
+    }
+    write(io.stdout, renderWhy(report, why, options.format, ctx));
+    return EXIT.ok;
+  }
   write(io.stdout, render(analysis, diff, options, ctx));
   const realCauses = report.causes.filter((c) => c.kind !== "unexplained").length;
   return options.exitCode && realCauses > 0 ? EXIT.causesFound : EXIT.ok;
@@ -280,7 +291,6 @@ function openInput(file: string, io: Io): Readable {
 
 function render(analysis: Analysis, diff: ReturnType<DiffParser["end"]>, options: Options, ctx: RenderContext): string {
   const report = analysis.report;
-  if (options.why !== null) return renderWhy(report, explainWhy(analysis, diff, options.why), options.format, ctx);
   if (options.tree) return renderTree(report, prunedTree(analysis, diff), options.format, ctx);
   switch (options.format) {
     case "json":

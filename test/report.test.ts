@@ -140,8 +140,26 @@ describe("--why, --tree, --exit-code through main()", () => {
     const why = JSON.parse(stdout) as { matches: { name: string; chains: { steps: string[] }[] }[] };
     expect(why.matches.map((m) => m.name)).toEqual(["procps-4.0.4"]);
     expect(why.matches[0]!.chains.some((c) => c.steps.join(" ") === "procps-4.0.4")).toBe(true);
-    const none = await runCli(["--why", "no-such-thing", `${dir}/seed-tailscale/default.txt`]);
-    expect(none.stdout).toContain("no differing derivation named");
+  });
+
+  it("--why with a name that is nowhere: exit 2, and the nearest names in the input", async () => {
+    const none = await runCli(["--why", "procs", `${dir}/seed-tailscale/default.txt`]);
+    expect(none.code).toBe(2);
+    expect(none.stdout).toBe("");
+    expect(none.stderr).toBe("drvsquash: --why: no derivation named procs in the input; nearest: procps-4.0.4\n");
+    const json = await runCli(["--format", "json", "--why", "tailscal", `${dir}/seed-tailscale/default.txt`]);
+    expect(json.code).toBe(2);
+    expect(json.stderr).toContain("nearest: tailscale-1.82.5, tailscale-1.82.5-go-modules");
+    const far = await runCli(["--why", "zzzzzzz", `${dir}/seed-tailscale/default.txt`]);
+    expect(far.stderr).toBe("drvsquash: --why: no derivation named zzzzzzz in the input\n");
+  });
+
+  it("--why bash in a fragment finds bash-5.2p37, which changed outside the paste (samples/forum-fragment.txt)", async () => {
+    const { code, stdout } = await runCli(["--color", "never", "--why", "bash", `${dir}/forum-fragment.txt`]);
+    expect(code).toBe(0);
+    expect(stdout).toContain("bash-5.2p37 changed outside the pasted part (same name, new store path; the builder of 4 pairs here). To see why: nix-diff");
+    const md = await runCli(["--format", "markdown", "--why", "bash", `${dir}/forum-fragment.txt`]);
+    expect(md.stdout).toMatch(/^- `bash-5\.2p37` changed outside the pasted part .*To see why: `nix-diff /);
   });
 
   it("--why systemd says systemd itself changed", async () => {

@@ -3,6 +3,7 @@
 // below it, through "already compared" links too.
 
 import type { ParsedDiff } from "../model.js";
+import type { FrontierEntry } from "../report.js";
 import type { Analysis } from "./index.js";
 import { parseDrvName } from "./names.js";
 import { pathTo } from "./graph.js";
@@ -29,6 +30,15 @@ export interface WhyResult {
   matches: WhyMatch[];
   /** Causes that are themselves about the name (a version bump of it, a change seen in it). */
   ownCauses: number[];
+  /** Derivations of that name that changed outside a pasted fragment (report.frontier). */
+  frontier: FrontierEntry[];
+  /** When nothing matches: the names in the input nearest to the query, nearest first. */
+  nearest: string[];
+}
+
+/** Nothing in the input is about the name: no pair, no cause, no frontier entry. */
+export function whyFoundNothing(w: WhyResult): boolean {
+  return w.matches.length === 0 && w.ownCauses.length === 0 && w.frontier.length === 0;
 }
 
 export function explainWhy(a: Analysis, diff: ParsedDiff, query: string): WhyResult {
@@ -58,7 +68,45 @@ export function explainWhy(a: Analysis, diff: ParsedDiff, query: string): WhyRes
       : matchesName(c.drv);
     if (subject) ownCauses.push(i);
   });
-  return { query: q, matches, ownCauses };
+  const frontier = a.report.frontier.filter((f) => matchesName(f.name));
+  const found = matches.length > 0 || ownCauses.length > 0 || frontier.length > 0;
+  return { query: q, matches, ownCauses, frontier, nearest: found ? [] : nearestNames(a, diff, q) };
+}
+
+const NEAREST = 5;
+/** Names longer than this are compared by their start only: the distance is for typos, not for essays. */
+const COMPARED_CHARS = 64;
+
+/** The names a person may have meant: same package name in another case, a name containing it, then the fewest edits. */
+function nearestNames(a: Analysis, diff: ParsedDiff, q: string): string[] {
+  const names = new Set<string>();
+  for (const p of diff.pairs) if (!p.inferred) names.add(p.name);
+  for (const f of a.report.frontier) names.add(f.name);
+  for (const c of a.report.causes) if (c.kind === "version" && c.name) names.add(c.name);
+  const ql = q.toLowerCase().slice(0, COMPARED_CHARS);
+  const scored: { name: string; score: number }[] = [];
+  for (const name of names) {
+    const pname = parseDrvName(name).pname.toLowerCase();
+    const nl = name.toLowerCase();
+    const score =
+      pname === ql ? 0
+      : nl.includes(ql) || ql.includes(pname) ? 1 + Math.abs(pname.length - ql.length) / 1000
+      : 2 + editDistance(pname.slice(0, COMPARED_CHARS), ql);
+    if (score < 2 + Math.max(2, ql.length / 3)) scored.push({ name, score });
+  }
+  scored.sort((x, y) => x.score - y.score || x.name.localeCompare(y.name));
+  return scored.slice(0, NEAREST).map((s) => s.name);
+}
+
+/** Levenshtein distance of two short strings (both at most COMPARED_CHARS long). */
+function editDistance(x: string, y: string): number {
+  let prev = Array.from({ length: y.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= x.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= y.length; j++) cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (x[i - 1] === y[j - 1] ? 0 : 1));
+    prev = cur;
+  }
+  return prev[y.length]!;
 }
 
 function chainsFrom(a: Analysis, diff: ParsedDiff, start: number): WhyChain[] {

@@ -9,15 +9,24 @@ import { mdCode, mdInline, safeText } from "./sanitize.js";
 
 export function renderWhy(report: Report, why: WhyResult, format: Format, ctx: RenderContext): string {
   if (format === "json") {
-    return jsonText({ query: why.query, matches: why.matches, ownCauses: why.ownCauses.map((i) => report.causes[i]), causes: report.causes.map((c) => c.summary) });
+    return jsonText({
+      query: why.query,
+      matches: why.matches,
+      ownCauses: why.ownCauses.map((i) => report.causes[i]),
+      frontier: why.frontier,
+      causes: report.causes.map((c) => c.summary),
+    });
   }
   const md = format === "markdown";
   const c = ctx.colors;
   const code = (s: string): string => (md ? mdCode(s) : c.bold(safeText(s)));
   const text = (s: string): string => (md ? mdInline(s) : safeText(s));
   const out: string[] = [];
-  if (why.matches.length === 0 && why.ownCauses.length === 0) {
-    return `${md ? "" : "drvsquash: "}no differing derivation named ${code(why.query)} in the input.\n`;
+  for (const f of why.frontier) {
+    // Changed outside the paste: what is here is only that it changed, and how to see why.
+    const role = f.builderOf > 0 ? `the builder of ${plural(f.builderOf, "pair")} here` : `an input of ${plural(f.pairs, "pair")} here`;
+    const seen = f.old !== null ? "same name, new store path" : `named as "already compared"`;
+    out.push(`${md ? "- " : ""}${code(f.name)} changed outside the pasted part (${seen}; ${role}). To see why: ${md ? mdCode(f.howToSee) : safeText(f.howToSee)}`);
   }
   for (const i of why.ownCauses) {
     const cause = report.causes[i]!;
