@@ -71,6 +71,8 @@ export interface CauseAnalysis {
   >;
   /** Pairs whose difference lies in an input nix-diff did not descend into (a same-named group). */
   hiddenInputs: number;
+  /** Pairs at column 0 that nix-diff stopped at because their names differ (`old → new`). */
+  namesDifferAtTop: string[];
   /**
    * Values that differ only in store paths, kept for an excerpt (a fragment
    * or a cut input) where the changed input may be outside it (frontier.ts).
@@ -104,6 +106,7 @@ export function findCauses(diff: ParsedDiff): CauseAnalysis {
   const seenNameChange = new Set<string>();
   // In a complete output every changed input is compared in it: only an excerpt needs these.
   const pathOnly: PathOnlyValue[] = [];
+  const namesDifferAtTop: string[] = [];
   const keepPathOnly = diff.stats.fragment || diff.stats.truncated ? pathOnly : null;
 
   for (const pair of diff.pairs) {
@@ -117,11 +120,14 @@ export function findCauses(diff: ParsedDiff): CauseAnalysis {
     const drvKey = pair.oldPath || pair.newPath ? `${pair.oldPath ?? ""}|${pair.newPath ?? ""}` : `#${pair.id}`;
     let cascadeOnly = false;
 
-    if (pair.status === "namesDiffer" && pair.parent !== null) {
-      // Below the top, differently named inputs are never descended into.
+    if (pair.status === "namesDiffer") {
+      // nix-diff stops at a pair whose names differ; at column 0 that is a fragment's first
+      // pair, or nix-diff before 1.0.3, which stopped even at the two derivations it was given.
       const from = pair.oldPath ? storePathName(pair.oldPath) : pair.name;
       const to = pair.newPath ? storePathName(pair.newPath) : pair.name;
-      addNameChange(set, pair, from, to, [{ line: pair.firstLine, text: "• The derivation names do not match" }], seenNameChange, counts);
+      const owner = pair.parent !== null ? diff.pairs[pair.parent]! : pair;
+      addNameChange(set, owner, from, to, [{ line: pair.firstLine, text: "• The derivation names do not match" }], seenNameChange, counts);
+      if (pair.parent === null) namesDifferAtTop.push(`${from} → ${to}`);
       continue;
     }
     if (pair.status === "outputsDiffer" && pair.parent !== null) {
@@ -181,7 +187,12 @@ export function findCauses(diff: ParsedDiff): CauseAnalysis {
         case "builder":
           break;
         case "inputNameSet": {
-          const { bumps, removed, added } = ctx.names;
+          const { bumps, removed, added, kept } = ctx.names;
+          if (kept.length > 0) {
+            // Changed inputs nix-diff did not compare (their names were garbled): they explain the pair.
+            hiddenInputs += kept.length;
+            explained = true;
+          }
           for (const b of bumps) {
             const ev = [b.oldItem, b.newItem].map((i) => ({ line: i.line, text: `${i === b.oldItem ? "-" : "+"} ${i.text}` }));
             addNameChange(set, pair, b.oldItem.text, b.newItem.text, ev, seenNameChange, counts);
@@ -255,17 +266,22 @@ export function findCauses(diff: ParsedDiff): CauseAnalysis {
           }), [{ line: f.line, text: "• The arguments do not match" }, ...changed.map((a) => ({ line: a.line, text: `${a.op} ${a.text}` }))]);
           break;
         }
-        case "sourceNameSet":
+        case "sourceNameSet": {
+          // A name on both sides (names garbled by the store directory): a source whose content changed.
+          const oldNames = new Set(f.items.old.map((i) => i.text));
+          const bothSides = new Set(f.items.new.filter((i) => oldNames.has(i.text)).map((i) => i.text));
           for (const [side, items] of [["removed", f.items.old], ["added", f.items.new]] as const) {
             for (const i of items) {
+              const what = bothSides.has(i.text) ? "changed" : side;
               set.add(`source|${drvKey}|${i.text}`, pair, () => ({
                 kind: "source",
                 source: i.text,
-                summary: `${i.text} ${side}`,
+                summary: `${i.text} ${what}`,
               }), [{ line: f.line, text: "• The set of input source names do not match:" }, { line: i.line, text: `${side === "removed" ? "-" : "+"} ${i.text}` }]);
             }
           }
           break;
+        }
         case "sourceContent":
           if (f.diff?.incomplete) {
             counts.sectionsNotJudged++;
@@ -360,7 +376,7 @@ export function findCauses(diff: ParsedDiff): CauseAnalysis {
       summary: `${pair.name} differs, but the input shows no reason`,
     }), [{ line: pair.firstLine, text: pair.oldPath ? `- ${pair.oldPath}` : pair.name }]);
   }
-  return { causes: foldOutputRequests(foldDerivedNames(mergeVariants(set.all()))), counts, hiddenInputs, pathOnly };
+  return { causes: foldOutputRequests(foldDerivedNames(mergeVariants(set.all()))), counts, hiddenInputs, pathOnly, namesDifferAtTop };
 }
 
 // ------------------------------------------------------------------ helpers
@@ -369,33 +385,98 @@ interface NameChanges {
   bumps: { oldItem: { text: string; line: number }; newItem: { text: string; line: number } }[];
   removed: { text: string; line: number }[];
   added: { text: string; line: number }[];
+  /**
+   * A name on both sides: never in a set difference nix-diff computed from real
+   * names, so an input that kept its name and changed, grouped by a garbled name.
+   */
+  kept: { text: string; line: number }[];
 }
 
 /** Split a name-set change into version bumps (same package name) and additions/removals. */
 export function splitNameSet(items: OldNew): NameChanges {
   const byPname = new Map<string, { old: OldNew["old"]; new: OldNew["new"] }>();
+  const oldNames = new Set(items.old.map((i) => i.text));
+  const kept = items.new.filter((i) => oldNames.has(i.text));
+  const keptNames = new Set(kept.map((i) => i.text));
   for (const [side, list] of [["old", items.old], ["new", items.new]] as const) {
     for (const i of list) {
+      if (keptNames.has(i.text)) continue;
       const { pname } = parseDrvName(i.text);
       const e = byPname.get(pname) ?? { old: [], new: [] };
       e[side].push(i);
       byPname.set(pname, e);
     }
   }
-  const out: NameChanges = { bumps: [], removed: [], added: [] };
+  const out: NameChanges = { bumps: [], removed: [], added: [], kept };
   for (const e of byPname.values()) {
     const n = Math.min(e.old.length, e.new.length);
     for (let k = 0; k < n; k++) out.bumps.push({ oldItem: e.old[k]!, newItem: e.new[k]! });
     out.removed.push(...e.old.slice(n));
     out.added.push(...e.new.slice(n));
   }
+  pairAcrossPlatforms(out);
   return out;
+}
+
+/**
+ * The CPU that starts a platform triple, as nixpkgs prefixes a cross-built
+ * package's name with the target's config (`aarch64-unknown-linux-gnu-gcc-14.2.1`).
+ */
+const TRIPLE_CPU = /^(?:x86_64|i[3-6]86|aarch64(?:_be)?|arm(?:v\d+[a-z]*)?|riscv(?:32|64)|powerpc(?:64)?(?:le)?|mips(?:64)?(?:el)?|s390x?|wasm(?:32|64)|loongarch64|m68k|avr|or1k|sparc(?:64)?|microblaze(?:el)?)-/;
+
+/** `foo-1.0` for `aarch64-unknown-linux-gnu-foo-1.0`: the name without a 2- to 4-part triple before it, or null. */
+function withoutTriple(name: string, others: Map<string, unknown>): string | null {
+  const cpu = TRIPLE_CPU.exec(name);
+  if (!cpu) return null;
+  // The rest of the triple is 1 to 3 more parts; the right cut is the one that leaves a package name seen on the other side.
+  let at = cpu[0].length;
+  for (let parts = 1; parts <= 3; parts++) {
+    const dash = name.indexOf("-", at);
+    if (dash < 0) return null;
+    at = dash + 1;
+    const rest = name.slice(at);
+    if (others.has(parseDrvName(rest).pname)) return rest;
+  }
+  return null;
+}
+
+/** A removed and an added input that are one package built for another platform are one rename. */
+function pairAcrossPlatforms(out: NameChanges): void {
+  if (out.removed.length === 0 || out.added.length === 0) return;
+  for (const [from, to] of [["removed", "added"], ["added", "removed"]] as const) {
+    const byPname = new Map<string, { text: string; line: number }[]>();
+    for (const i of out[to]) {
+      const p = parseDrvName(i.text).pname;
+      const list = byPname.get(p);
+      if (list) list.push(i);
+      else byPname.set(p, [i]);
+    }
+    const left: { text: string; line: number }[] = [];
+    const taken = new Set<{ text: string; line: number }>();
+    const next = new Map<string, number>(); // per package name, the first candidate not yet taken
+    for (const i of out[from]) {
+      const rest = withoutTriple(i.text, byPname);
+      const pname = rest === null ? "" : parseDrvName(rest).pname;
+      const list = rest === null ? undefined : byPname.get(pname);
+      const k = next.get(pname) ?? 0;
+      const match = list?.[k];
+      if (!match) {
+        left.push(i);
+        continue;
+      }
+      taken.add(match);
+      next.set(pname, k + 1);
+      out.bumps.push(from === "removed" ? { oldItem: i, newItem: match } : { oldItem: match, newItem: i });
+    }
+    out[from] = left;
+    out[to] = out[to].filter((j) => !taken.has(j));
+  }
 }
 
 function substitutionContext(storeDir: string, findings: Finding[]): { sub: SubstitutionContext; names: NameChanges; sourceNames: Set<string> } {
   const sub: SubstitutionContext = { storeDir, renames: new Map(), removed: new Set(), added: new Set(), outputsChanged: new Set() };
   const sourceNames = new Set<string>();
-  let names: NameChanges = { bumps: [], removed: [], added: [] };
+  let names: NameChanges = { bumps: [], removed: [], added: [], kept: [] };
   for (const f of findings) {
     if (f.kind === "inputNameSet") {
       names = splitNameSet(f.items);

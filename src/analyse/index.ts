@@ -97,8 +97,32 @@ export function analyseDiff(diff: ParsedDiff, options: AnalyseOptions): Analysis
   if (counts.skippedEnvironments > 0) {
     notes.push(`nix-diff skipped ${n(counts.skippedEnvironments, "environment comparison", "environment comparisons")}; \`nix-diff --environment\` shows changes hidden there.`);
   }
-  if (causes.some((c) => c.notDescended)) notes.push("nix-diff does not look inside an input whose name changed, so changes within bumped packages are not shown.");
+  for (const names of found.namesDifferAtTop.slice(0, 3)) {
+    notes.push(`nix-diff did not look inside \`${names}\`: it stops at two derivations whose names differ, so what changed in them is not shown (\`nix-diff\` 1.0.3 or later compares the two derivations it is given even when their names differ).`);
+  }
+  if (diff.stats.wording === "<1.0.11" && counts.skippedEnvironments === 0) {
+    // Early versions printed no "Skipping environment comparison": the skip is silent.
+    const silent = diff.pairs.filter((p) => !p.inferred && p.children.length > 0 && p.envShownLine === null).length;
+    if (silent > 0) {
+      notes.push(
+        `This output is in nix-diff's wording from before 1.0.11 and prints no "Skipping environment comparison": nix-diff before 1.0.8 skipped it without a word whenever it descended into an input, and ` +
+          `${n(silent, "pair here had its environments", "pairs here had their environments")} skipped silently; a current nix-diff with \`--environment\` shows them.`,
+      );
+    }
+  }
+  // The note above says it for a stop at column 0; this one is for the inputs below.
+  if (causes.filter((c) => c.notDescended).length > found.namesDifferAtTop.length) notes.push("nix-diff does not look inside an input whose name changed, so changes within bumped packages are not shown.");
   if (hiddenInputs > 0) notes.push(`${n(hiddenInputs, "group", "groups")} of same-named inputs differ without nix-diff saying how.`);
+  if (diff.storeDir.length !== "/nix/store".length && diff.pairs.some((p) => !p.inferred)) {
+    const extra = diff.storeDir.length - "/nix/store".length;
+    notes.push(
+      `The store is ${diff.storeDir}, not /nix/store: nix-diff takes a name as the path minus its first 44 characters (its issue #100), so the names it prints ` +
+        (extra > 0
+          ? `start with the last ${extra - 1} characters of the hash and a dash; drvsquash cut them off, and an input that kept its name but changed shows in the name lists, because nix-diff never compared it.`
+          : `lack their first ${-extra} characters, which drvsquash cannot recover (pair names come from their paths).`) +
+        " `drvsquash OLD.drv NEW.drv` reads the derivations themselves.",
+    );
+  }
   if (diff.stats.truncated) notes.push(`The input is incomplete: ${diff.stats.truncatedReason ?? "it ends inside a pair"}.`);
   if (counts.sectionsNotJudged > 0) {
     notes.push(`${n(counts.sectionsNotJudged, "section", "sections")} cut off by the end of the input ${counts.sectionsNotJudged === 1 ? "was" : "were"} not judged: what was read of ${counts.sectionsNotJudged === 1 ? "it" : "them"} may be only a part.`);

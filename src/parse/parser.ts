@@ -419,7 +419,9 @@ export class DiffParser {
           return true;
         }
         if (t.type === "minus" || t.type === "plus") {
-          (t.type === "minus" ? sec.finding.items.old : sec.finding.items.new).push({ text: this.intern(t.text), line: n });
+          const k = sec.finding.kind;
+          const text = k === "inputNameSet" || k === "sourceNameSet" ? this.printed(this.intern(t.text)) : this.intern(t.text);
+          (t.type === "minus" ? sec.finding.items.old : sec.finding.items.new).push({ text, line: n });
           return true;
         }
         return false;
@@ -433,7 +435,7 @@ export class DiffParser {
         return true;
       case "alreadyComparedGroup":
         if (indent !== sec.contentIndent || t.type !== "text") return false;
-        this.addRef(frame.pair, { name: this.intern(body.trimEnd()), line: n, form: "grouped" });
+        this.addRef(frame.pair, { name: this.printed(this.intern(body.trimEnd())), line: n, form: "grouped" });
         return true;
       case "sourceContent": {
         if (indent !== sec.contentIndent) return false;
@@ -572,7 +574,7 @@ export class DiffParser {
     switch (t.type) {
       case "inputDiffers":
         this.wordings.add(t.legacy ? "<1.0.11" : ">=1.0.11");
-        this.stack.push({ pair: null, pendingName: this.intern(t.name), pendingLine: n, parent: pair, indent: indent + 2, section: null });
+        this.stack.push({ pair: null, pendingName: this.printed(this.intern(t.name)), pendingLine: n, parent: pair, indent: indent + 2, section: null });
         return;
       case "alreadyCompared":
         // Without the heading above it (a fragment): this pair was shown earlier.
@@ -606,10 +608,10 @@ export class DiffParser {
         list("inputNameSet");
         return;
       case "inputGroup":
-        list("inputGroup", { name: this.intern(t.name) });
+        list("inputGroup", { name: this.printed(this.intern(t.name)) });
         return;
       case "sourcePaths":
-        list("sourcePaths", { name: this.intern(t.name) });
+        list("sourcePaths", { name: this.printed(this.intern(t.name)) });
         return;
       case "hashOutput":
         frame.section = { kind: "hashOutput", output: this.intern(t.output) };
@@ -625,7 +627,7 @@ export class DiffParser {
         return;
       }
       case "sourceContent": {
-        const finding: Extract<Finding, { kind: "sourceContent" }> = { kind: "sourceContent", line: n, name: this.intern(t.name), diff: null };
+        const finding: Extract<Finding, { kind: "sourceContent" }> = { kind: "sourceContent", line: n, name: this.printed(this.intern(t.name)), diff: null };
         pair.findings.push(finding);
         frame.section = { kind: "sourceContent", finding, contentIndent: indent + 4 };
         return;
@@ -760,6 +762,17 @@ export class DiffParser {
     this.pairs.push(pair);
     if (parent) parent.children.push(pair.id);
     return pair;
+  }
+
+  /**
+   * A name as nix-diff printed it, recovered: nix-diff takes a name as the path minus its
+   * first 44 characters (its issue #100), right only for a 10-character store directory.
+   * In a longer one the printed name starts with the hash's tail and a dash, cut off here;
+   * in a shorter one the name's first characters are lost, which nothing can recover.
+   */
+  private printed(name: string): string {
+    const extra = this.storeDir.length - "/nix/store".length;
+    return extra > 0 && name.length > extra ? this.intern(name.slice(extra)) : name;
   }
 
   private setPath(pair: DrvPair, t: Extract<LineType, { type: "path" }>): void {
