@@ -262,6 +262,7 @@ describe("the README shows real output", () => {
     [["samples/seed-tailscale/v1020.txt"]],
     [["--why", "procps", "samples/seed-tailscale/v1020.txt"]],
     [["--format", "markdown", "samples/env-change/default.txt"]],
+    [["samples/forum-fragment.txt"]],
   ])("drvsquash %j", async (args) => {
     const { stdout } = await runCli(["--color", "never", ...args.map((a) => (a.startsWith("samples/") ? `${dir}/${a.slice(8)}` : a))]);
     expect(readme).toContain(stdout.trimEnd());
