@@ -23,7 +23,7 @@
 // child's own process.resourceUsage().maxRSS on exit, and `wc` gets no RSS.
 
 import { spawnSync } from "node:child_process";
-import { closeSync, existsSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeSync } from "node:fs";
 import os from "node:os";
 import { join, relative } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -34,6 +34,7 @@ const OUT = join(ROOT, "bench", "out");
 const CLI = join(ROOT, "bin", "drvsquash.js");
 const GNU_TIME = "/usr/bin/time";
 const MB = 1024 * 1024;
+mkdirSync(OUT, { recursive: true }); // git-ignored, so absent on a fresh clone
 
 // ---------------------------------------------------------------- options
 const opts = { sizes: [10000, 100000, 1000000], runs: 5, okExit: [0] };
