@@ -319,7 +319,7 @@ function run({ lines = 10000, seed = 1, color = false, legacy = false, environme
   const patchesValue = (G, src) => pathList(G, ["pgrp-pipe-5.patch", src, "parallel.patch"], new Set([src]));
 
   // ---- one pair; `budget` is how many shared lines it should take, its `• The input … differs` line included
-  const pair = (name, outs, depth, budget) => {
+  const pair = (name, outs, depth, budget, last) => {
     const start = shared;
     const ind = " ".repeat(depth * 2);
     const used = () => shared - start;
@@ -384,7 +384,9 @@ function run({ lines = 10000, seed = 1, color = false, legacy = false, environme
 
     if (leaf) {
       // The common leaf: only inputs that were already compared elsewhere.
-      const room = Math.max(1, Math.min(rand() < 0.6 ? int(2, 6) : int(8, 17), budget - used() - 2));
+      // The output's last leaf takes what is left of the budget, so the total lands near --lines.
+      const want = last ? 40 : rand() < 0.6 ? int(2, 6) : int(8, 17);
+      const room = Math.max(1, Math.min(want, budget - used() - 2));
       const refs = pickRefs(legacy ? Math.ceil(room / 2) : room, name, [], builder);
       return footer(name, ind, refs, [], { refs, children: [], builder, bumps }, null);
     }
@@ -413,6 +415,7 @@ function run({ lines = 10000, seed = 1, color = false, legacy = false, environme
     const inputs = legacy ? [...children.map((c) => ({ c })), ...refs.map((r) => ({ r }))] : children.map((c) => ({ c }));
     inputs.sort((a, b) => ((a.c ?? a.r) < (b.c ?? b.r) ? -1 : 1));
     let wLeft = weights.reduce((x, y) => x + y, 0);
+    const lastChild = inputs.findLast((i) => i.c !== undefined);
     for (const input of inputs) {
       if (input.r !== undefined) {
         emit(`${ind}• The input derivation named \`${input.r}\` differs`);
@@ -423,7 +426,7 @@ function run({ lines = 10000, seed = 1, color = false, legacy = false, environme
       const w = weights[children.indexOf(input.c)];
       const share = w === 0 ? 20 : Math.max(8, Math.round(((budget - used() - tail) * w) / wLeft));
       wLeft -= w;
-      pair(input.c, outputs(), depth + 1, share);
+      pair(input.c, outputs(), depth + 1, share, last && input === lastChild);
     }
     let hidden = null;
     if (planted === "hidden") {
@@ -455,7 +458,7 @@ function run({ lines = 10000, seed = 1, color = false, legacy = false, environme
 
   const top = `nixos-system-${pick(["web01", "db02", "router", "laptop"])}-24.11.20241012.${Array.from({ length: 7 }, () => "0123456789abcdef"[int(0, 15)]).join("")}`;
   truth.top = top;
-  pair(top, "out", 0, lines);
+  pair(top, "out", 0, lines, true);
   if (buf) write(buf);
   return { lines: count, truth };
 }
