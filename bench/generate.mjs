@@ -241,7 +241,8 @@ function run({ lines = 10000, seed = 1, color = false, legacy = false, environme
     put(`${ind}''`);
   };
   const envBlock = (put, ind, entries) => {
-    entries.sort((a, b) => (a[0] < b[0] ? -1 : 1));
+    // nix-diff prints the keys only one side has first (`- key=…` / `+ key=…`), then the changed values, each by name.
+    entries.sort((a, b) => (!a[2] !== !b[2] ? (a[2] ? -1 : 1) : a[0] < b[0] ? -1 : 1));
     for (const [key, chunks, sign] of entries) {
       if (sign) signedTo(put, ind + "    ", sign, `${key}=${render(chunks)}`);
       else envValue(put, ind, key, chunks);
@@ -315,6 +316,7 @@ function run({ lines = 10000, seed = 1, color = false, legacy = false, environme
     emit(`${ind}''`);
   };
   let sourcesMade = 0;
+  let envCauses = 0;
   const sourceName = () => `${pick(["fix-build", "keep-path", "no-usr", "cve-2024", "musl-compat", "reproducible"])}-${++sourcesMade}.patch`;
   const patchesValue = (G, src) => pathList(G, ["pgrp-pipe-5.patch", src, "parallel.patch"], new Set([src]));
 
@@ -370,7 +372,7 @@ function run({ lines = 10000, seed = 1, color = false, legacy = false, environme
         const chunks = words(flags.join(" "));
         chunks.splice(int(0, chunks.length), 0, { t: "new", s: " " }, { t: "new", s: `--enable-${pick(SYLLABLES)}${pick(SYLLABLES)}` });
         entries.push([key, chunks]);
-        if (rand() < 0.3) entries.push(["separateDebugInfo", [{ t: "both", s: "1" }], "+"]);
+        if (envCauses++ === 0 || rand() < 0.3) entries.push(["separateDebugInfo", [{ t: "both", s: "1" }], "+"]); // a key one side has
         addTruth({ kind: "env", drv: name, keys: entries.map((e) => e[0]) });
       } else if (planted === "source") entries.push(["patches", patchesValue(S, src)]);
       for (const b of bumps) {
