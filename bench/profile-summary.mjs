@@ -15,7 +15,7 @@ const where = (cf) => {
   return `${url || "(native)"}:${cf.lineNumber + 1} ${cf.functionName || "(anonymous)"}`;
 };
 
-if (p.samples) {
+if (p.nodes && p.samples) {
   // CPU profile: self time = samples whose leaf is the node, × the sampling interval.
   const byId = new Map(p.nodes.map((n) => [n.id, n]));
   const dt = (p.endTime - p.startTime) / p.samples.length / 1000; // ms per sample
