@@ -4,17 +4,21 @@
 // fatal; the exit status is non-zero only if a measured command fails (crashes,
 // is killed, or exits with a status not in --ok-exit).
 //
-//   node bench/run.mjs [--sizes 10000,100000,1000000] [--runs 5] [--ok-exit 0]
+//   node bench/run.mjs [--sizes 10000,100000,1000000] [--runs 5] [--forms default,env] [--ok-exit 0]
 //
-// 1. Writes bench/out/nixdiff-<N>.txt with bench/generate.mjs (seed 1, plain
-//    1.0.21 text), unless a file newer than the generator is already there.
-// 2. Per size, runs each command --runs times (at most 3 from 1M lines on),
-//    round-robin, and reports the median wall time, the ratio to the floor
-//    (bench/floor.mjs: a bare split2 line count in Node), lines per second and
-//    the child's peak RSS: `wc -l`, the floor, `drvsquash --format json` and
-//    `--format text`; then the 100k → 1M growth, the same four on the largest
-//    text file in samples/, and `drvsquash --version` against `node -e 0`.
-// 3. Prints the machine and whether each target holds.
+// 1. Writes bench/out/nixdiff-<N>.txt and nixdiff-<N>-env.txt with
+//    bench/generate.mjs (seed 1; the default and the --environment form of one
+//    generated whole-system rebuild; N counts the default form's lines), unless
+//    files newer than the generator are already there.
+// 2. Per size and form, runs each command --runs times (at most 3 from 1M
+//    lines on, 1 from 10M), round-robin, and reports the median wall time, the
+//    ratio to the floor (bench/floor.mjs: a bare split2 line count in Node),
+//    lines per second and the child's peak RSS against its limit (1.5 × the
+//    input + 60 MB): `wc -l`, the floor, `drvsquash --format json` and
+//    `--format text`; then the 100k → 1M and 1M → 10M growth, the same on the
+//    largest text file in samples/, and a 10-line input end to end against
+//    bench/bare.mjs (node importing yargs, split2 and picocolors, nothing else).
+// 3. Prints the machine and whether each target of issue 11 holds.
 //
 // Peak RSS: each command runs under GNU `/usr/bin/time -f %M -o FILE`, which
 // reads the child's rusage from wait4() (exact, no polling; the wrapper adds
@@ -23,7 +27,7 @@
 // child's own process.resourceUsage().maxRSS on exit, and `wc` gets no RSS.
 
 import { spawnSync } from "node:child_process";
-import { closeSync, existsSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, rmSync, statSync, writeFileSync, writeSync } from "node:fs";
 import os from "node:os";
 import { join, relative } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -34,9 +38,10 @@ const OUT = join(ROOT, "bench", "out");
 const CLI = join(ROOT, "bin", "drvsquash.js");
 const GNU_TIME = "/usr/bin/time";
 const MB = 1024 * 1024;
+mkdirSync(OUT, { recursive: true }); // git-ignored, so absent on a fresh clone
 
 // ---------------------------------------------------------------- options
-const opts = { sizes: [10000, 100000, 1000000], runs: 5, okExit: [0] };
+const opts = { sizes: [10000, 100000, 1000000], runs: 5, okExit: [0], forms: ["default", "env"] };
 const argv = process.argv.slice(2);
 for (let i = 0; i < argv.length; i++) {
   const a = argv[i];
@@ -44,16 +49,18 @@ for (let i = 0; i < argv.length; i++) {
   if (a === "--sizes") opts.sizes = list();
   else if (a === "--runs") opts.runs = Number(argv[++i]);
   else if (a === "--ok-exit") opts.okExit = list();
+  else if (a === "--forms") opts.forms = (argv[++i] ?? "").split(",").map((s) => s.trim());
   else if (a === "--help" || a === "-h") {
-    console.log("usage: node bench/run.mjs [--sizes 10000,100000,1000000] [--runs 5] [--ok-exit 0]");
+    console.log("usage: node bench/run.mjs [--sizes 10000,100000,1000000] [--runs 5] [--forms default,env] [--ok-exit 0]");
     process.exit(0);
   } else {
     console.error(`bench: unknown argument ${a}`);
     process.exit(2);
   }
 }
-if (![...opts.sizes, opts.runs].every((n) => Number.isInteger(n) && n > 0) || !opts.okExit.every(Number.isInteger)) {
-  console.error("bench: --sizes, --runs and --ok-exit take whole numbers");
+if (![...opts.sizes, opts.runs].every((n) => Number.isInteger(n) && n > 0) || !opts.okExit.every(Number.isInteger) ||
+  !opts.forms.every((f) => f === "default" || f === "env")) {
+  console.error("bench: --sizes, --runs and --ok-exit take whole numbers, --forms default and/or env");
   process.exit(2);
 }
 
@@ -123,19 +130,34 @@ const table = (rows) => {
   }
 };
 const lineCount = (file) => {
-  const b = readFileSync(file);
+  // In 64 MB pieces: the 10M --environment file is several GB.
+  const fd = openSync(file, "r");
+  const b = Buffer.alloc(64 * MB);
   let n = 0;
-  for (let i = b.indexOf(10); i !== -1; i = b.indexOf(10, i + 1)) n++;
-  return n + (b.length > 0 && b[b.length - 1] !== 10 ? 1 : 0);
+  let last = 10;
+  for (let got; (got = readSync(fd, b, 0, b.length, null)) > 0; ) {
+    for (let i = b.indexOf(10); i !== -1 && i < got; i = b.indexOf(10, i + 1)) n++;
+    last = b[got - 1];
+  }
+  closeSync(fd);
+  return n + (last !== 10 ? 1 : 0);
 };
+const sizeLabel = (n) => (n >= 1e6 && n % 1e6 === 0 ? `${n / 1e6}M` : n >= 1e3 && n % 1e3 === 0 ? `${n / 1e3}k` : String(n));
+/** The RSS target: 1.5 × the input + 60 MB. */
+const rssLimit = (bytes) => (1.5 * bytes) / MB + 60;
+
+const JSON_LABEL = "drvsquash --format json";
+const TEXT_LABEL = "drvsquash --format text";
+const FLOOR_LABEL = "split2 floor (node)";
+const CLI_LABELS = [JSON_LABEL, TEXT_LABEL];
 
 function fileCommands(file) {
   const node = process.execPath;
   return [
     { label: "wc -l", argv: ["wc", "-l", file] },
-    { label: "split2 floor (node)", argv: [node, join(ROOT, "bench", "floor.mjs"), file], floor: true },
-    { label: "drvsquash --format json", argv: [node, CLI, "--format", "json", file], json: true, cli: true },
-    { label: "drvsquash --format text", argv: [node, CLI, "--format", "text", file], cli: true },
+    { label: FLOOR_LABEL, argv: [node, join(ROOT, "bench", "floor.mjs"), file], floor: true },
+    { label: JSON_LABEL, argv: [node, CLI, "--format", "json", file], json: true, cli: true },
+    { label: TEXT_LABEL, argv: [node, CLI, "--format", "text", file], cli: true },
   ].filter((c) => cliBuilt || !c.cli);
 }
 
@@ -143,16 +165,20 @@ function fileCommands(file) {
 function benchFile(title, file, runs) {
   const lines = lineCount(file);
   const bytes = statSync(file).size;
-  console.log(`\n${title}: ${relative(ROOT, file)}, ${lines} lines, ${fmt(bytes / MB)} MB, ${runs} runs each`);
+  console.log(`\n${title}: ${relative(ROOT, file)}, ${lines.toLocaleString("en-US")} lines, ${fmt(bytes / MB)} MB, ${runs} run${runs > 1 ? "s" : ""} each`);
   const results = measureAll(fileCommands(file), runs);
   const floor = stat(results.find((r) => r.floor));
-  const rows = [["command", "median ms", "× floor", "lines/s", "peak RSS MB"]];
+  const limit = rssLimit(bytes);
+  const rows = [["command", "median ms", "× floor", "lines/s", "peak RSS MB", `≤ ${fmt(limit)} MB`]];
   const byLabel = {};
   for (const r of results) {
     const s = stat(r);
     byLabel[r.label] = { ...s, bytes, lines };
-    if (s.failed) rows.push([r.label, "FAILED", "", "", ""]);
-    else rows.push([r.label, fmt(s.ms), fmt(s.ms / floor.ms, 2), Math.round(lines / (s.ms / 1000)).toLocaleString("en-US"), fmt(s.rssMB)]);
+    if (s.failed) rows.push([r.label, "FAILED", "", "", "", ""]);
+    else {
+      rows.push([r.label, fmt(s.ms), fmt(s.ms / floor.ms, 2), Math.round(lines / (s.ms / 1000)).toLocaleString("en-US"), fmt(s.rssMB),
+        !r.cli || !Number.isFinite(s.rssMB) ? "" : s.rssMB <= limit ? "yes" : `no (${fmt(s.rssMB / limit, 2)}×)`]);
+    }
   }
   table(rows);
   const json = results.find((r) => r.json && !r.failed);
@@ -160,7 +186,11 @@ function benchFile(title, file, runs) {
     try {
       const report = JSON.parse(readFileSync(stdoutFile(json.label), "utf8"));
       const i = report.input ?? {};
-      console.log(`  json report: input.lines ${i.lines}, unrecognized ${i.unrecognized}, truncated ${i.truncated}, causes ${report.causes?.length}`);
+      const kinds = {};
+      for (const c of report.causes ?? []) kinds[c.kind] = (kinds[c.kind] ?? 0) + 1;
+      console.log(`  json report: input.lines ${i.lines}, unrecognized ${i.unrecognized}, truncated ${i.truncated}, pairs ${report.summary?.pairs}, ` +
+        `causes ${report.causes?.length} (${Object.entries(kinds).map(([k, n]) => `${n} ${k}`).join(", ")})`);
+      byLabel.causes = report.causes?.length;
     } catch (e) {
       console.log(`  json report: not readable as JSON (${e.message})`);
     }
@@ -180,24 +210,37 @@ if (!cliBuilt) {
 }
 
 const generator = join(ROOT, "bench", "generate.mjs");
-const bySize = {};
+const FORMS = { default: { suffix: "", environment: false, title: "default form" }, env: { suffix: "-env", environment: true, title: "--environment form" } };
+/** results[form][size] = stats by label */
+const results = { default: {}, env: {} };
 for (const size of opts.sizes) {
-  const file = join(OUT, `nixdiff-${size}.txt`);
-  if (!existsSync(file) || statSync(file).mtimeMs < statSync(generator).mtimeMs) {
-    const fd = openSync(file, "w");
-    generateTo({ lines: size, seed: 1 }, (chunk) => writeSync(fd, chunk));
-    closeSync(fd);
+  for (const form of opts.forms) {
+    const { suffix, environment, title } = FORMS[form];
+    const file = join(OUT, `nixdiff-${size}${suffix}.txt`);
+    if (!existsSync(file) || statSync(file).mtimeMs < statSync(generator).mtimeMs) {
+      const fd = openSync(file, "w");
+      const t0 = Date.now();
+      generateTo({ lines: size, seed: 1, environment }, (chunk) => writeSync(fd, chunk));
+      closeSync(fd);
+      if (size >= 1000000) console.log(`\n(generated ${relative(ROOT, file)} in ${fmt((Date.now() - t0) / 1000)} s)`);
+    }
+    const runs = size >= 10000000 ? 1 : size >= 1000000 ? Math.min(opts.runs, 3) : opts.runs;
+    results[form][size] = benchFile(`${sizeLabel(size)} lines, ${title}`, file, runs);
   }
-  bySize[size] = benchFile(`${size.toLocaleString("en-US")} lines`, file, size >= 1000000 ? Math.min(opts.runs, 3) : opts.runs);
 }
 
-const cliLabels = ["drvsquash --format json", "drvsquash --format text"];
-const allLabels = ["wc -l", "split2 floor (node)", ...cliLabels];
-const [big, mid] = [bySize[1000000], bySize[100000]];
-if (big && mid) {
-  console.log("\ngrowth from 100k to 1M lines (time ratio; 10 = linear)");
-  table([["command", "× time"], ...allLabels.filter((l) => big[l] && mid[l]).map((l) => [l, fmt(big[l].ms / mid[l].ms, 2)])]);
-}
+const growth = (from, to) => {
+  const rows = [["form", "command", `${sizeLabel(to)} ms / ${sizeLabel(from)} ms`]];
+  for (const form of opts.forms) {
+    const [a, b] = [results[form][from], results[form][to]];
+    if (!a || !b) return;
+    for (const l of [FLOOR_LABEL, ...CLI_LABELS]) if (a[l] && b[l]) rows.push([form, l, fmt(b[l].ms / a[l].ms, 2)]);
+  }
+  console.log(`\ngrowth from ${sizeLabel(from)} to ${sizeLabel(to)} lines (time ratio; ${to / from} = linear)`);
+  table(rows);
+};
+growth(100000, 1000000);
+growth(1000000, 10000000);
 
 const samples = [];
 const walk = (dir) => {
@@ -211,40 +254,66 @@ walk(join(ROOT, "samples"));
 samples.sort((a, b) => b[0] - a[0]);
 if (samples[0]) benchFile("largest sample", samples[0][1], opts.runs);
 
-let startup = NaN;
+// A 10-line input end to end (the etc pair of a host rename), against node importing only the stack.
+const TINY = [
+  "- /nix/store/agmpyqg11ahxfqp7c830h98csfdfl355-nixos-system-web01-24.11.20241012.54cce65.drv:{out}",
+  "+ /nix/store/13c011r3al5hh5h7ia0cnzb927i4dr6x-nixos-system-web02-24.11.20241012.54cce65.drv:{out}",
+  "• The input derivation named `etc` differs",
+  "  - /nix/store/p30acg5vryq3lfxg15f8ia9mn1syij70-etc.drv:{out}",
+  "  + /nix/store/qvhx0iz646zr2amnz413jyx2lm4qsvpm-etc.drv:{out}",
+  "  • The environments do not match:",
+  "      text=''",
+  "      127.0.0.1 localhost ←web01←→web02→",
+  "  ''",
+  "• Skipping environment comparison",
+];
+let tiny = null;
 if (cliBuilt) {
+  const file = join(OUT, "tiny-10.txt");
+  writeFileSync(file, TINY.join("\n") + "\n");
   const runs = Math.max(opts.runs, 10);
-  console.log(`\nstartup, ${runs} runs each`);
-  const [bare, version] = measureAll(
-    [{ label: "node -e 0", argv: [process.execPath, "-e", "0"] }, { label: "drvsquash --version", argv: [process.execPath, CLI, "--version"] }],
-    runs,
-  ).map(stat);
-  table([["command", "median ms", "× node -e 0", "peak RSS MB"],
-    ["node -e 0", fmt(bare.ms), "1.00", fmt(bare.rssMB)],
-    ["drvsquash --version", version.failed ? "FAILED" : fmt(version.ms), fmt(version.ms / bare.ms, 2), fmt(version.rssMB)]]);
-  startup = version.ms / bare.ms;
+  console.log(`\n10-line input end to end, ${runs} runs each`);
+  const node = process.execPath;
+  const [bare0, bare, json, text] = measureAll([
+    { label: "node -e 0", argv: [node, "-e", "0"] },
+    { label: "node bench/bare.mjs (yargs, split2, picocolors)", argv: [node, join(ROOT, "bench", "bare.mjs")] },
+    { label: JSON_LABEL, argv: [node, CLI, "--format", "json", file] },
+    { label: TEXT_LABEL, argv: [node, CLI, "--format", "text", file] },
+  ], runs).map((r) => ({ label: r.label, ...stat(r) }));
+  const rows = [["command", "median ms", "× bare.mjs", "peak RSS MB"]];
+  for (const r of [bare0, bare, json, text]) rows.push([r.label, r.failed ? "FAILED" : fmt(r.ms), fmt(r.ms / bare.ms, 2), fmt(r.rssMB)]);
+  table(rows);
+  tiny = { bare, json, text };
 }
 
 // ---------------------------------------------------------------- targets
-console.log("\ntargets");
+console.log("\ntargets (issue 11)");
 const verdict = (ok, text) => console.log(`  ${ok === null ? "n/a " : ok ? "PASS" : "MISS"}  ${text}`);
-const missing = (...sizes) => `needs --sizes with ${sizes.join(" and ")}`;
-for (const l of cliLabels) {
-  const [r, floor] = [big?.[l], big?.["split2 floor (node)"]];
-  const ok = r && floor && !r.failed && !floor.failed;
-  verdict(ok ? r.ms <= 2 * floor.ms : null, `1M lines: ${l} ≤ 2.0 × split2 floor: ${ok ? fmt(r.ms / floor.ms, 2) : big ? "failed" : missing(1000000)}`);
+const missing = (...sizes) => `needs --sizes with ${sizes.map(sizeLabel).join(" and ")}`;
+for (const form of opts.forms) {
+  for (const l of CLI_LABELS) {
+    const big = results[form][1000000];
+    const [r, floor] = [big?.[l], big?.[FLOOR_LABEL]];
+    const ok = r && floor && !r.failed && !floor.failed;
+    verdict(ok ? r.ms <= 2 * floor.ms : null, `1M lines, ${form}: ${l} ≤ 2.0 × split2 floor: ${ok ? fmt(r.ms / floor.ms, 2) : big ? "failed" : missing(1000000)}`);
+    const okR = r && !r.failed && Number.isFinite(r.rssMB);
+    verdict(okR ? r.rssMB <= rssLimit(r.bytes) : null,
+      `1M lines, ${form}: ${l} peak RSS ≤ 1.5 × input + 60 MB: ${okR ? `${fmt(r.rssMB)} MB (limit ${fmt(rssLimit(r.bytes))} MB, ${fmt(r.rssMB / rssLimit(r.bytes), 2)}×)` : big ? "failed or not measured" : missing(1000000)}`);
+  }
 }
-for (const l of cliLabels) {
-  const ok = big?.[l] && mid?.[l] && !big[l].failed && !mid[l].failed;
-  verdict(ok ? big[l].ms <= 11 * mid[l].ms : null, `${l}: 1M time ≤ 11 × 100k time: ${ok ? fmt(big[l].ms / mid[l].ms, 2) : big && mid ? "failed" : missing(100000, 1000000)}`);
+for (const form of opts.forms) {
+  for (const l of CLI_LABELS) {
+    const [a, b] = [results[form][1000000]?.[l], results[form][10000000]?.[l]];
+    const ok = a && b && !a.failed && !b.failed;
+    verdict(ok ? b.ms <= 11 * a.ms : null, `${form}: ${l}: 10M time ≤ 11 × 1M time: ${ok ? fmt(b.ms / a.ms, 2) : a && b ? "failed" : missing(1000000, 10000000)}`);
+  }
 }
-for (const l of cliLabels) {
-  const r = big?.[l];
-  const limit = r ? (1.5 * r.bytes) / MB + 60 : NaN;
-  const ok = r && !r.failed && Number.isFinite(r.rssMB);
-  verdict(ok ? r.rssMB <= limit : null, `1M lines: ${l} peak RSS ≤ 1.5 × input + 60 MB: ${ok ? `${fmt(r.rssMB)} MB (limit ${fmt(limit)} MB)` : big ? "failed or not measured" : missing(1000000)}`);
-}
-verdict(Number.isFinite(startup) ? startup <= 1.5 : null, `drvsquash --version ≤ 1.5 × node -e 0: ${Number.isFinite(startup) ? fmt(startup, 2) : "failed"}`);
+if (tiny) {
+  for (const r of [tiny.json, tiny.text]) {
+    const ok = !r.failed && !tiny.bare.failed;
+    verdict(ok ? r.ms <= 1.3 * tiny.bare.ms : null, `10-line input: ${r.label} ≤ 1.3 × node importing yargs, split2, picocolors: ${ok ? fmt(r.ms / tiny.bare.ms, 2) : "failed"}`);
+  }
+} else verdict(null, "10-line input ≤ 1.3 × bare node: needs dist/ (npm run build)");
 
 for (const f of readdirSync(OUT)) if (f.endsWith(".tmp")) rmSync(join(OUT, f));
 if (failures > 0) console.error(`\nbench: ${failures} command(s) failed`);
