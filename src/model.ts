@@ -192,6 +192,8 @@ export interface ParsedDiff {
   storeDir: string;
   stats: InputStats;
   foreign: ForeignLines;
+  /** What the reader could not read for sure in a damaged paste, said as notes of the report. */
+  readingNotes?: string[];
 }
 
 /** The "already compared" mentions under a pair, in input order. */

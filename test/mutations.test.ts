@@ -15,11 +15,11 @@ import { analyse } from "../src/analyse/index.js";
 import { readDiff } from "../src/input/read.js";
 import { DiffParser } from "../src/parse/parser.js";
 import type { Cause, Report } from "../src/report.js";
-import { samples } from "./run.js";
+import { runCli, samples } from "./run.js";
 
 const dir = fileURLToPath(samples);
 
-/** Every complete nix-diff text output shipped in samples/ (the fragment is not complete). */
+/** Every nix-diff text output shipped in samples/, the forum fragment included. */
 function completeOutputs(): string[] {
   const out: string[] = [];
   for (const d of readdirSync(dir)) {
@@ -27,7 +27,7 @@ function completeOutputs(): string[] {
     if (!statSync(p).isDirectory()) continue;
     for (const f of readdirSync(p)) if (f.endsWith(".txt") || d === "upstream") out.push(`${d}/${f}`);
   }
-  return out.sort();
+  return [...out.sort(), "forum-fragment.txt"];
 }
 
 async function read(text: string): Promise<{ report: Report; parser: DiffParser }> {
@@ -38,7 +38,7 @@ async function read(text: string): Promise<{ report: Report; parser: DiffParser 
 
 /** What a cause says, without where it was seen (line numbers move when lines are added). */
 function key(c: Cause): string {
-  return JSON.stringify([c.kind, c.drv, c.name, c.from, c.to, c.input, c.source, c.keys]);
+  return JSON.stringify([c.kind, c.drv, c.name, c.from, c.to, c.input, c.source, c.keys, c.summary]);
 }
 
 type Mutation = (lines: string[]) => string[];
@@ -51,7 +51,6 @@ const quote = (prefix: (i: number, l: string) => string): Mutation => (lines) =>
 const MUTATIONS: Record<string, Mutation> = {
   "bullets lost": bullet(""),
   "bullets as `* `": bullet("* "),
-  "bullets as `- `": bullet("- "),
   "bullets as `· `": bullet("· "),
   "bullets as `o `": bullet("o "),
   "bullets as `•` (no space)": bullet("•"),
@@ -69,10 +68,34 @@ const MUTATIONS: Record<string, Mutation> = {
   "shifted by 4 and bullets as `* `": (lines) => onLead((n) => " ".repeat(n + 4))(bullet("* ")(lines)),
 };
 
+/** The unchanged arguments (`• arg` under `The arguments do not match`) of an output. */
+function unchangedArguments(lines: string[]): number {
+  let k = 0;
+  let column: number | null = null;
+  for (const l of lines) {
+    const n = lead(l);
+    if (column !== null && l.trim() !== "" && n <= column) column = null;
+    if (l.slice(n) === "• The arguments do not match") column = n;
+    else if (column !== null && l.slice(n).startsWith("• ")) k++;
+  }
+  return k;
+}
+
 /**
- * Mutations that lose information a reading needs, and what an honest reading
- * of them is, checked below instead of the equal-causes property.
+ * Mutations that lose information a reading needs, and what an honest
+ * reading of them is, checked instead of the equal-causes property:
+ *
+ * - bullets replaced by `- `: an unchanged argument (`• arg`) becomes `- arg`,
+ *   which is also how nix-diff prints a removed one. The arguments' change is
+ *   read as printed and a note says that those lines are ambiguous; every
+ *   other cause is the original's.
+ * - indentation removed altogether: which pair a line belongs to cannot be
+ *   known, so the input is refused (exit 2) with a message that says so,
+ *   never read into causes.
+ * - tabs are read at tab stop 8 (a terminal's, `expand`'s): a paste made with
+ *   another tab stop is not recovered (not tested).
  */
+const AMBIGUOUS_NOTE = /bullets were replaced by `- `, so \d+ argument lines? starting with `- ` may be an unchanged argument/;
 
 describe("a paste that lost its decoration reads as the original", () => {
   const files = completeOutputs();
@@ -97,9 +120,61 @@ describe("a paste that lost its decoration reads as the original", () => {
         causes: original.report.causes.map(key).sort(),
         unrecognized: 0,
         documents: 1,
-        truncated: false,
-        fragment: false,
+        truncated: original.report.input.truncated,
+        fragment: original.parser.stats.fragment,
       });
+      expect(original.report.input.unrecognized).toBe(0);
     });
+  });
+});
+
+describe("a paste that lost information is read honestly", () => {
+  const files = completeOutputs();
+  it("found an output with unchanged arguments", () => {
+    expect(files.some((f) => unchangedArguments(readFileSync(join(dir, f), "utf8").split("\n")) > 0)).toBe(true);
+  });
+
+  it.each(files)("bullets as `- `: %s", async (file) => {
+    const text = readFileSync(join(dir, file), "utf8");
+    const lines = text.replace(/\n$/, "").split("\n");
+    const original = (await read(text)).report;
+    const mutated = await read(bullet("- ")(lines).join("\n") + "\n");
+    const got = mutated.report;
+    const ambiguous = unchangedArguments(lines) > 0;
+    // Only the arguments' own wording may differ, and only where the paste is ambiguous.
+    const loose = (c: Cause): string => (ambiguous && c.kind === "args" ? key({ ...c, summary: "" }) : key(c));
+    expect({
+      causes: got.causes.map(loose).sort(),
+      unrecognized: got.input.unrecognized,
+      documents: mutated.parser.stats.documents,
+      note: got.notes.some((n) => AMBIGUOUS_NOTE.test(n)),
+    }).toEqual({ causes: original.causes.map(loose).sort(), unrecognized: 0, documents: 1, note: ambiguous });
+  });
+
+  it.each(files)("indentation removed: %s is refused", async (file) => {
+    const text = readFileSync(join(dir, file), "utf8");
+    const flat = text.replace(/^[ \t]+/gm, "");
+    const r = await runCli(["--format", "json"], { stdin: flat });
+    expect({ code: r.code, stdout: r.stdout }).toEqual({ code: 2, stdout: "" });
+    expect(r.stderr).toMatch(/lost its indentation .* cannot be told/);
+  });
+});
+
+describe("--show-unrecognized shows a repaired paste's lines as they were", () => {
+  const FRAGMENT = readFileSync(join(dir, "forum-fragment.txt"), "utf8").replace(/\n$/, "").split("\n");
+  // A stray line in the middle of the diff, then the paste damaged as a whole.
+  const withStray = [...FRAGMENT.slice(0, 5), "* see the log below  ", ...FRAGMENT.slice(5)];
+  const pastes: Record<string, string[]> = {
+    "quoted, bullets as `* `": MUTATIONS["quoted `> ` and bullets lost"]!(bullet("* ")(withStray)),
+    "indentation doubled": MUTATIONS["indentation doubled"]!(withStray),
+    "indentation in tabs": MUTATIONS["indentation in tabs (tab stop 8)"]!(withStray.map((l, i) => (i === 5 ? `          ${l}` : l))),
+  };
+  it.each(Object.keys(pastes))("%s", async (name) => {
+    const pasted = pastes[name]!;
+    const r = await runCli(["--show-unrecognized", "--format", "json"], { stdin: pasted.join("\n") + "\n" });
+    expect(r.code).toBe(0);
+    const shown = r.stderr.split("\n").filter((l) => l.startsWith("unrecognized line "));
+    expect(shown).toEqual([`unrecognized line 6: ${pasted[5]!}`]);
+    expect(JSON.parse(r.stdout).input.unrecognizedSample).toEqual([{ line: 6, text: pasted[5] }]);
   });
 });

@@ -120,6 +120,7 @@ export function analyseDiff(diff: ParsedDiff, options: AnalyseOptions): Analysis
   if (counts.valuesNotJudged > 0) {
     notes.push(`${n(counts.valuesNotJudged, "environment value was", "environment values were")} not judged: the paste cut ${counts.valuesNotJudged === 1 ? "its lines" : "their lines"} at ${diff.stats.cutWidth} characters.`);
   }
+  for (const note of diff.readingNotes ?? []) notes.push(note);
   if (diff.stats.invalidUtf8 > 0) notes.push(`${n(diff.stats.invalidUtf8, "line holds", "lines hold")} bytes that are not UTF-8 (shown as U+FFFD).`);
 
   const report: Report = {

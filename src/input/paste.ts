@@ -122,7 +122,7 @@ export class PasteRepair {
   /** Inside `The arguments do not match` of a bullet-less paste: the heading's column. */
   private argsColumn: number | null = null;
   private _ambiguousArguments = 0;
-  /** Quoted lines whose last `>` is followed by text, and by exactly one space and text: both = mixed quoting. */
+  /** Quoted path lines or headings after an even, and after an odd, run of spaces: both = mixed quoting. */
   private quoteBare = false;
   private quoteSpaced = false;
 
@@ -300,9 +300,11 @@ export class PasteRepair {
       }
       let spaces = 0;
       while (out.charCodeAt(spaces) === 0x20) spaces++;
-      if (spaces < out.length) {
-        if (spaces === 0) this.quoteBare = true;
-        else if (spaces === 1) this.quoteSpaced = true;
+      // A path line or a heading sits at an even column: after the `>`, an even run of spaces
+      // before one says `>` alone is the quote, an odd run says `> `.
+      if (spaces < out.length && !(this.quoteBare && this.quoteSpaced) && isStructure(classify(stripAnsi(out.slice(spaces))))) {
+        if (spaces % 2 === 0) this.quoteBare = true;
+        else this.quoteSpaced = true;
       }
       if (this.quoteBare && this.quoteSpaced) {
         // Mixed quoting (`>` on some lines, `> ` on others, as mail clients re-quote): nix-diff
@@ -538,7 +540,7 @@ export class IndentRepair<T> {
     const n = leadLength(line);
     const hasTab = n > 0 && line.slice(0, n).includes("\t");
     // Once the scale is known, only a tab-indented line can still tell something.
-    if (this.scale !== null && (this.tabs || !hasTab)) return;
+    if (this.scale !== null && this.deeperLines > 0 && (this.tabs || !hasTab)) return;
     const t = classify(stripAnsi(line.slice(n)));
     if (!this.seenStructure && isStructure(t)) {
       this.seenStructure = true;
@@ -550,7 +552,8 @@ export class IndentRepair<T> {
     if (unit === null) return;
     const at = leadWidth(prev, true);
     const plain = leadWidth(line, false);
-    if (plain === at && !hasTab) this.flatHeadings++;
+    // A source's heading may have nothing under it; every other one has its lines deeper.
+    if (plain === at && !hasTab && p.type !== "sourceContent") this.flatHeadings++;
     else if (plain > at || hasTab) this.deeperLines++;
     const scales = this.scale === null ? SCALES : [this.scale];
     for (const expand of hasTab && !this.tabs ? [false, true] : [this.tabs]) {

@@ -282,7 +282,18 @@ async function readStream(stream: Readable, parser: DiffParser, options: ReadOpt
     if (head.ended) guard.end();
     else stream.pipe(guard);
   });
+  if (indent.flattened) {
+    throw new InputError(
+      "the input lost its indentation (every nix-diff line starts at the same column), so which derivation each line belongs to cannot be told; paste nix-diff's output with its indentation (in a code block), or save it to a file",
+    );
+  }
   parser.stats.pasteRepairs += repair.repairs + indent.repairs;
+  if (repair.ambiguousArguments > 0) {
+    const k = repair.ambiguousArguments;
+    parser.noteReading(
+      `The paste's bullets were replaced by \`- \`, so ${k === 1 ? "1 argument line" : `${k.toLocaleString("en-US")} argument lines`} starting with \`- \` may be an unchanged argument (\`• arg\`) as well as a removed one: the arguments' change is read as printed.`,
+    );
+  }
   // `cut -c1-200`, a log viewer's column limit: every longer line lost its end.
   const width = guard.cutWidth();
   if (width !== null) {

@@ -189,6 +189,7 @@ export class DiffParser {
   private rawLine = "";
   /** Names, keys and list items repeat thousands of times: keep one copy of each. */
   private readonly interned = new Map<string, string>();
+  private readonly readingNotes: string[] = [];
   readonly stats: InputStats = {
     lines: 0,
     blank: 0,
@@ -244,8 +245,9 @@ export class DiffParser {
     }
     if (!this.seenStructure && this.stack.length === 0 && !this.block) {
       const body = line.trimStart();
-      const t = leadingSpaces(line) === 0 ? classify(body) : null;
-      if (t && (isHeading(t) || (t.type === "path" && t.sign === "-"))) {
+      // At column 0, or at a renderer's constant shift of it: the next line may say it was moved left.
+      const t = classify(body);
+      if (isHeading(t) || (t.type === "path" && t.sign === "-")) {
         this.held = { line, n, original };
         return;
       }
@@ -257,6 +259,11 @@ export class DiffParser {
   skipLine(): void {
     this.stats.lines = ++this.lineNo;
     this.markForeign(this.lineNo);
+  }
+
+  /** Something the reader could not read for sure (a paste's damage), for the report's notes. */
+  noteReading(note: string): void {
+    this.readingNotes.push(note);
   }
 
   /** Lines the reader cut because they were longer than it keeps. */
@@ -304,7 +311,7 @@ export class DiffParser {
     this.stats.coloured = this.decoder.sawColour;
     for (const p of this.pairs) p.depth = p.parent === null ? 0 : (this.pairs[p.parent]?.depth ?? 0) + 1;
     const foreign: ForeignLines = { runs: this.foreignRuns, before: this.foreignBefore };
-    return { pairs: this.pairs, roots: this.roots, storeDir: this.storeDir, stats: this.stats, foreign };
+    return { pairs: this.pairs, roots: this.roots, storeDir: this.storeDir, stats: this.stats, foreign, readingNotes: this.readingNotes };
   }
 
   // ---------------------------------------------------------------- lines
@@ -665,7 +672,7 @@ export class DiffParser {
     return "unknown";
   }
 
-  /** The column of the first line of a paste, which forums flatten to 0, read from the second line. */
+  /** The column of the first line of a paste, which forums flatten to 0 (or a shift of it), read from the second line. */
   private guessFirstIndent(first: string, second: string): number | undefined {
     const t = classify(first.trimStart());
     const next = leadingSpaces(second);
@@ -676,7 +683,8 @@ export class DiffParser {
     else if (t.type === "inputDiffers") guess = next - 2;
     else if (isHeading(nextType)) guess = next;
     else guess = next - 4;
-    return guess > 0 ? guess : undefined;
+    // Only ever deeper: a first line at its own column agrees with the line after it.
+    return guess > leadingSpaces(first) ? guess : undefined;
   }
 
   private top(): Frame | undefined {
