@@ -245,6 +245,7 @@ async function readStream(stream: Readable, parser: DiffParser, options: ReadOpt
   // Lines reach the parser through IndentRepair, which may hold a few back: tag = the line as it was, and whether the reader cut it.
   const indent = new IndentRepair<{ original: string; wasCut: boolean }>((repaired, { original, wasCut }) => {
     const cutBefore = parser.stats.valuesCut;
+    if (wasCut) parser.markNextLineCut();
     if (repaired === null) parser.skipLine();
     else parser.push(repaired, original);
     // A cut line that the parser did not count as a cut value (it was not
