@@ -98,9 +98,40 @@ class Side {
     return this.hash.copy().digest("hex");
   }
 
+  /**
+   * The same text to both sides of a reading: when it holds no store path, its
+   * normalisation is the same for both, and is done once.
+   */
+  static pushBoth(a: Side, b: Side, s: string): void {
+    if (s.length === 0) return;
+    if (a.pending !== "" || b.pending !== "" || a.failed || b.failed || s.includes(a.storePrefix)) {
+      a.push(s);
+      b.push(s);
+      return;
+    }
+    let cut = s.length;
+    while (cut > 0 && a.inPath(s.charCodeAt(cut - 1))) cut--;
+    if (cut === 0) {
+      a.push(s);
+      b.push(s);
+      return;
+    }
+    const tail = (" " + s.slice(cut)).slice(1);
+    a.pending = tail;
+    b.pending = tail;
+    const t = s.slice(0, cut).replace(WS_RUNS, " ");
+    a.emitNormal(t);
+    b.emitNormal(t);
+  }
+
   private emit(part: string): void {
-    let t = part.includes(this.storePrefix) ? part.replace(this.sub.pattern, (_m, name: string) => this.sub.rewritePath(name, this.side)) : part;
-    t = t.replace(WS_RUNS, " ");
+    const t = part.includes(this.storePrefix) ? part.replace(this.sub.pattern, (_m, name: string) => this.sub.rewritePath(name, this.side)) : part;
+    this.emitNormal(t.replace(WS_RUNS, " "));
+  }
+
+  /** Text whose store paths are rewritten and white space runs are one space. */
+  private emitNormal(normal: string): void {
+    let t = normal;
     let lead = false;
     let trail = false;
     if (t.charCodeAt(0) === 0x20) {
@@ -168,8 +199,9 @@ class MarkedReading {
   }
 
   private route(t: string): void {
-    if (this.mode !== "new") this.r.old.push(t);
-    if (this.mode !== "old") this.r.new.push(t);
+    if (this.mode === "both") Side.pushBoth(this.r.old, this.r.new, t);
+    else if (this.mode === "old") this.r.old.push(t);
+    else this.r.new.push(t);
   }
 }
 
@@ -306,8 +338,9 @@ class LineReading {
   }
 
   private route(t: string): void {
-    if (this.side !== "new") this.r.old.push(t);
-    if (this.side !== "old") this.r.new.push(t);
+    if (this.side === "both") Side.pushBoth(this.r.old, this.r.new, t);
+    else if (this.side === "old") this.r.old.push(t);
+    else this.r.new.push(t);
   }
 }
 
