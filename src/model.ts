@@ -34,6 +34,21 @@ export interface RenderedText {
   widest?: number;
   /** The input ends inside it (an open `''` block, an open marker, a value that may go on): never judged. */
   incomplete?: boolean;
+  /** A cut value of an environment key on both sides, judged whole as it streamed (analyse/longValue.ts). */
+  whole?: WholeValue;
+}
+
+/** The streaming judge of a value longer than the parser keeps. */
+export interface WholeValue {
+  push(s: string): void;
+  /** Part of the value never reached the parser: it cannot be judged. */
+  lose(): void;
+  /** "same": equal but for store paths the inputs explain; "differs"; null: not judged. */
+  verdict(): "same" | "differs" | null;
+  /** Characters held back between pieces (memory checks). */
+  readonly held: number;
+  /** Characters of the value seen. */
+  readonly seen: number;
 }
 
 /**
@@ -192,6 +207,8 @@ export interface ParsedDiff {
   storeDir: string;
   stats: InputStats;
   foreign: ForeignLines;
+  /** What the reader could not read for sure in a damaged paste, said as notes of the report. */
+  readingNotes?: string[];
 }
 
 /** The "already compared" mentions under a pair, in input order. */

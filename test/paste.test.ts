@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { looksCutAtWidth, PasteRepair } from "../src/input/paste.js";
+import { IndentRepair, looksCutAtWidth, PasteRepair } from "../src/input/paste.js";
 
 const SAMPLES = fileURLToPath(new URL("../samples/", import.meta.url));
 const CORPUS = "/work/shared/corpus";
@@ -353,5 +353,42 @@ describe("looksCutAtWidth", () => {
     expect(looksCutAtWidth(new Map([[100, 81], [99, 40], [97, 60], [95, 80], [92, 129], [60, 900]]))).toBe(100);
     expect(looksCutAtWidth(new Map([[120, 40], [115, 10], [60, 100]]))).toBe(120);
     expect(looksCutAtWidth(new Map())).toBeNull();
+  });
+});
+
+describe("IndentRepair", () => {
+  function relayout(lines: string[]): { out: (string | null)[]; emittedBeforeEnd: number } {
+    const out: (string | null)[] = [];
+    const indent = new IndentRepair<number>((l) => out.push(l));
+    for (const l of lines) indent.push(l, 0);
+    const emittedBeforeEnd = out.length;
+    indent.end();
+    return { out, emittedBeforeEnd };
+  }
+
+  it("learns a doubled indentation from the first heading with a deeper line, and scales every line back", () => {
+    const lines = [`- /nix/store/${HASH_A}-x.drv:{out}`, `+ /nix/store/${HASH_B}-x.drv:{out}`, "• The builders do not match", "        - /bin/sh", "        + /bin/bash"];
+    expect(relayout(lines).out).toEqual([lines[0], lines[1], lines[2], "    - /bin/sh", "    + /bin/bash"]);
+  });
+
+  it("does not learn from a first heading (a forum may have moved it to column 0)", () => {
+    const lines = ["• The input derivation named `x` differs", `    - /nix/store/${HASH_A}-x.drv:{out}`, `    + /nix/store/${HASH_B}-x.drv:{out}`, "    • The builders do not match", "        - /bin/sh"];
+    expect(relayout(lines).out).toEqual(lines);
+  });
+
+  it("holds back a bounded number of lines while the indentation is unknown", () => {
+    const lines = Array.from({ length: 1000 }, (_, i) => `  text ${i}`);
+    const { out, emittedBeforeEnd } = relayout(lines);
+    expect(out).toEqual(lines);
+    expect(emittedBeforeEnd).toBeGreaterThan(1000 - 300);
+  });
+
+  it("keeps dropped lines (null) in their place", () => {
+    const lines = ["x", null, `- /nix/store/${HASH_A}-x.drv:{out}`, null, "• The builders do not match", "  - /bin/sh"];
+    const out: (string | null)[] = [];
+    const indent = new IndentRepair<number>((l) => out.push(l));
+    for (const l of lines) indent.push(l, 0);
+    indent.end();
+    expect(out).toEqual(["x", null, lines[2], null, "• The builders do not match", "    - /bin/sh"]);
   });
 });

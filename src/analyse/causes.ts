@@ -342,6 +342,23 @@ export function findCauses(diff: ParsedDiff): CauseAnalysis {
             counts.valuesNotJudged++;
             break;
           }
+          if (f.value.cut) {
+            // Longer than the parser keeps: judged on the whole value as it streamed, never on its kept beginning.
+            const verdict = f.value.whole?.verdict() ?? null;
+            if (verdict === null) {
+              counts.valuesNotJudged++;
+              break;
+            }
+            if (verdict === "same") {
+              counts.storePathOnly++;
+              cascadeOnly = true;
+              break;
+            }
+            addEnv(set, pair, drvKey, f.key, `${f.key}: ${describeLongValue(f.value, sub)}`, [
+              { line: f.line, text: `${f.key}=${f.value.firstLine > f.line ? "''" : firstLine(f.value.text)}` },
+            ]);
+            break;
+          }
           const readings = rebuild(f.value.text);
           const same = readings.find((r) => sub.same(r.old, r.new));
           if (same) {
@@ -473,7 +490,7 @@ function pairAcrossPlatforms(out: NameChanges): void {
   }
 }
 
-function substitutionContext(storeDir: string, findings: Finding[]): { sub: SubstitutionContext; names: NameChanges; sourceNames: Set<string> } {
+export function substitutionContext(storeDir: string, findings: Finding[]): { sub: SubstitutionContext; names: NameChanges; sourceNames: Set<string> } {
   const sub: SubstitutionContext = { storeDir, renames: new Map(), removed: new Set(), added: new Set(), outputsChanged: new Set() };
   const sourceNames = new Set<string>();
   let names: NameChanges = { bumps: [], removed: [], added: [], kept: [] };
@@ -750,6 +767,14 @@ function bestReading(readings: Rebuilt[]): Rebuilt {
 }
 
 /** `--with-x → --without-x`, `+ --disable-silent-rules`: the changed chunks, store paths shortened. */
+/** What a long value's kept beginning shows changed, or that the change lies past it. */
+function describeLongValue(v: RenderedText, sub: Substitution): string {
+  const readings = rebuild(v.text);
+  const shown = readings.find((r) => !sub.same(r.old, r.new));
+  const length = v.whole ? `${v.whole.seen.toLocaleString("en-US")} characters` : "too long to keep";
+  return shown ? `${describeChunks(shown, sub)} (value of ${length}, compared whole)` : `changed past its first ${v.text.length.toLocaleString("en-US")} characters (value of ${length}, compared whole)`;
+}
+
 function describeChunks(r: Rebuilt, sub: Substitution): string {
   const show = (side: "old" | "new"): string =>
     r.changes

@@ -142,8 +142,13 @@ export function analyseDiff(diff: ParsedDiff, options: AnalyseOptions): Analysis
   if (diff.stats.documents > 1) notes.push(`The input holds ${diff.stats.documents} separate nix-diff outputs or fragments, analysed together.`);
   if (diff.stats.valuesCut > 0) notes.push(`${n(diff.stats.valuesCut, "very long value was", "very long values were")} cut (64 KiB per value, 1 MiB per line).`);
   if (counts.valuesNotJudged > 0) {
-    notes.push(`${n(counts.valuesNotJudged, "environment value was", "environment values were")} not judged: the paste cut ${counts.valuesNotJudged === 1 ? "its lines" : "their lines"} at ${diff.stats.cutWidth} characters.`);
+    const why =
+      diff.stats.cutWidth !== null
+        ? `the paste cut ${counts.valuesNotJudged === 1 ? "its lines" : "their lines"} at ${diff.stats.cutWidth} characters`
+        : `too long to keep, ${counts.valuesNotJudged === 1 ? "it" : "they"} could not be compared whole (a line cut by the reader, or text that reads more than one way)`;
+    notes.push(`${n(counts.valuesNotJudged, "environment value was", "environment values were")} not judged: ${why}.`);
   }
+  for (const note of diff.readingNotes ?? []) notes.push(note);
   if (diff.stats.invalidUtf8 > 0) notes.push(`${n(diff.stats.invalidUtf8, "line holds", "lines hold")} bytes that are not UTF-8 (shown as U+FFFD).`);
 
   const report: Report = {

@@ -35,25 +35,33 @@ export class Substitution {
     this.re = new RegExp(`${escapeRe(ctx.storeDir)}/${PATH_TAIL}`, "g");
   }
 
-  /** `value` with every store path reduced to what must stay equal if nothing but inputs changed. */
-  normalize(value: string, side: "old" | "new", dropAddedRemoved = true): string {
+  /** The pattern of a store path (global; group 1: the name after the hash). */
+  get pattern(): RegExp {
+    return this.re;
+  }
+
+  /** What the store path named `name` (after its hash) is reduced to on `side`. */
+  rewritePath(name: string, side: "old" | "new", dropAddedRemoved = true): string {
     const { renames, removed, added, outputsChanged } = this.ctx;
-    const out = value.replace(this.re, (_m, name: string) => {
-      let n = name;
-      if (dropAddedRemoved) {
-        for (const r of side === "old" ? removed : added) if (namesInput(n, r)) return "";
-      }
-      if (side === "old") {
-        for (const [from, to] of renames) {
-          if (namesInput(n, from)) {
-            n = to + n.slice(from.length);
-            break;
-          }
+    let n = name;
+    if (dropAddedRemoved) {
+      for (const r of side === "old" ? removed : added) if (namesInput(n, r)) return "";
+    }
+    if (side === "old") {
+      for (const [from, to] of renames) {
+        if (namesInput(n, from)) {
+          n = to + n.slice(from.length);
+          break;
         }
       }
-      for (const o of outputsChanged) if (namesInput(n, o)) return `@/${o}`;
-      return `@/${n}`;
-    });
+    }
+    for (const o of outputsChanged) if (namesInput(n, o)) return `@/${o}`;
+    return `@/${n}`;
+  }
+
+  /** `value` with every store path reduced to what must stay equal if nothing but inputs changed. */
+  normalize(value: string, side: "old" | "new", dropAddedRemoved = true): string {
+    const out = value.replace(this.re, (_m, name: string) => this.rewritePath(name, side, dropAddedRemoved));
     return out.replace(/\s+/g, " ").trim();
   }
 

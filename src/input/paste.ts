@@ -74,7 +74,7 @@ const PROMPT_HASH = /^[#%]\s+(\S.*)$/;
 const NIX_COMMAND = /^(?:(?:sudo|doas|time)\s+)*(?:nix-diff|nix|nix-store|nix-instantiate|nixos-rebuild|drvsquash)\b|\bnix-diff\b|\bdrvsquash\b/;
 
 // What a lost bullet was replaced with, tried in this order; "" = nothing.
-const BULLET_STAND_INS = ["* ", "- ", "· ", "â€¢ ", "â\u0080¢ ", "•", ""];
+const BULLET_STAND_INS = ["* ", "- ", "· ", "o ", "â€¢ ", "â\u0080¢ ", "•", ""];
 
 function isStructure(t: LineType): boolean {
   return t.type === "path" || isHeading(t);
@@ -117,6 +117,14 @@ export class PasteRepair {
   private tabs: "expand" | null = null;
   /** Decided by the first heading: did it have its real `• `? */
   private bullets: "intact" | "lost" | null = null;
+  /** What the lost bullets were replaced with (the first repaired heading's stand-in). */
+  private standIn: string | null = null;
+  /** Inside `The arguments do not match` of a bullet-less paste: the heading's column. */
+  private argsColumn: number | null = null;
+  private _ambiguousArguments = 0;
+  /** Quoted path lines or headings after an even, and after an odd, run of spaces: both = mixed quoting. */
+  private quoteBare = false;
+  private quoteSpaced = false;
 
   /** Lines returned changed. */
   get repairs(): number {
@@ -126,6 +134,15 @@ export class PasteRepair {
   /** Lines dropped as decoration (fences, prompt lines). */
   get dropped(): number {
     return this._dropped;
+  }
+
+  /**
+   * Argument lines of a paste whose bullets became `- ` (or `+ `): an unchanged
+   * argument (`• x`) then reads like a removed (added) one, and cannot be told
+   * from it.
+   */
+  get ambiguousArguments(): number {
+    return this._ambiguousArguments;
   }
 
   /** How many lines each rule touched (a repaired line can count under several). */
@@ -182,6 +199,12 @@ export class PasteRepair {
     if (repaired) {
       body = repaired.body;
       changed.add(repaired.kind);
+    } else if (this.argsColumn !== null && body.length > 0) {
+      const argument = this.repairArgument(lead, body);
+      if (argument !== body) {
+        body = argument;
+        changed.add("bullet");
+      }
     }
 
     const plain = body.includes("\x1b") || body.includes("\x9b") ? stripAnsi(body) : body;
@@ -195,6 +218,11 @@ export class PasteRepair {
       lead = expandTabs(lead);
       changed.add("tab");
     }
+
+    // nix-diff prints each argument at the heading's column + 4, an unchanged one as `• arg`:
+    // in a paste that lost its bullets, those lost theirs too.
+    if (t.type === "arguments" && this.bullets === "lost") this.argsColumn = lead.length;
+    else if (this.argsColumn !== null && body.length > 0 && lead.length <= this.argsColumn) this.argsColumn = null;
 
     if (structure) {
       if (!this.seenStructure && this.quote && !quoted) {
@@ -230,6 +258,25 @@ export class PasteRepair {
     return last !== 0x0d && last !== 0x20 && last !== 0x09;
   }
 
+  /**
+   * A line of an arguments section in a paste that lost its bullets: an
+   * unchanged argument gets its `• ` back. Where the bullets became `- ` or
+   * `+ `, an unchanged argument looks like a removed or added one: left as it
+   * is, and counted (see ambiguousArguments).
+   */
+  private repairArgument(lead: string, body: string): string {
+    const standIn = this.standIn;
+    if (standIn === null || lead.length <= this.argsColumn!) return body;
+    if (body.startsWith("• ")) return body;
+    if (standIn === "- " || standIn === "+ ") {
+      if (body.startsWith(standIn)) this._ambiguousArguments++;
+      return body;
+    }
+    if (standIn === "") return body.startsWith("- ") || body.startsWith("+ ") ? body : "• " + body;
+    if (standIn === "•") return body.startsWith("•") ? "• " + body.slice(1) : body;
+    return body.startsWith(standIn) ? "• " + body.slice(standIn.length) : body;
+  }
+
   private unquote(s: string): string {
     if (s.charCodeAt(0) !== 0x3e /* > */) return s;
     if (this.quote === null) {
@@ -246,7 +293,25 @@ export class PasteRepair {
     let out = s;
     for (let i = 0; i < this.quote.depth && out.charCodeAt(0) === 0x3e; i++) {
       out = out.slice(1);
-      if (this.quote.space && out.charCodeAt(0) === 0x20) out = out.slice(1);
+      const innermost = i === this.quote.depth - 1 || out.charCodeAt(out.charCodeAt(0) === 0x20 ? 1 : 0) !== 0x3e;
+      if (!innermost) {
+        if (out.charCodeAt(0) === 0x20) out = out.slice(1);
+        continue;
+      }
+      let spaces = 0;
+      while (out.charCodeAt(spaces) === 0x20) spaces++;
+      // A path line or a heading sits at an even column: after the `>`, an even run of spaces
+      // before one says `>` alone is the quote, an odd run says `> `.
+      if (spaces < out.length && !(this.quoteBare && this.quoteSpaced) && isStructure(classify(stripAnsi(out.slice(spaces))))) {
+        if (spaces % 2 === 0) this.quoteBare = true;
+        else this.quoteSpaced = true;
+      }
+      if (this.quoteBare && this.quoteSpaced) {
+        // Mixed quoting (`>` on some lines, `> ` on others, as mail clients re-quote): nix-diff
+        // indents by 2 per level, 4 for a section, so the `> ` had its space where the rest is odd.
+        if (spaces % 2 === 1) out = out.slice(1);
+      } else if (this.quote.space && spaces > 0) out = out.slice(1);
+      break;
     }
     return out;
   }
@@ -300,6 +365,7 @@ export class PasteRepair {
       const candidate = "• " + trimmed.slice(standIn.length);
       if (isHeading(classify(candidate))) {
         this.bullets = "lost";
+        this.standIn ??= standIn;
         return { body: candidate, kind: "bullet" };
       }
     }
@@ -331,4 +397,175 @@ export function looksCutAtWidth(lineLengths: ReadonlyMap<number, number>): numbe
   let below = 0;
   for (let d = 1; d <= BAND; d++) below += lineLengths.get(width - d) ?? 0;
   return atWidth * BAND >= 2 * below ? width : null;
+}
+
+/** Headings whose lines follow at the heading's column + 4 (+ 2 for an input's pair). */
+const CONTENT_AT_4 = new Set<LineType["type"]>([
+  "outputSet",
+  "platform",
+  "builder",
+  "arguments",
+  "sourceNameSet",
+  "sourceContent",
+  "sourcePaths",
+  "sourceSet",
+  "inputNameSet",
+  "inputGroup",
+  "alreadyComparedGroup",
+  "envDiffers",
+]);
+/** How a renderer may have rescaled nix-diff's 2-per-level indentation: 1 per level, or 4. */
+const SCALES = [1, 0.5, 2];
+/** Lines (and characters) held back while the indentation is not known yet. */
+const MAX_HOLD_LINES = 256;
+const MAX_HOLD_CHARS = 1 << 20;
+
+function leadWidth(line: string, expand: boolean): number {
+  let col = 0;
+  for (let i = 0; i < line.length; i++) {
+    const c = line.charCodeAt(i);
+    if (c === 0x20) col++;
+    else if (c === 0x09 && expand) col = (Math.floor(col / TAB_STOP) + 1) * TAB_STOP;
+    else break;
+  }
+  return col;
+}
+
+function leadLength(line: string): number {
+  let i = 0;
+  while (line.charCodeAt(i) === 0x20 || line.charCodeAt(i) === 0x09) i++;
+  return i;
+}
+
+/**
+ * The second stage of a paste's repair, after PasteRepair: undoes what a
+ * renderer did to the indentation as a whole. nix-diff's layout fixes the
+ * columns: a pair's headings at N, a heading's lines at N+4, an input's pair
+ * at N+2 below `The input derivation named x differs`. So the first heading
+ * followed by a deeper line tells
+ *
+ * - the scale: that line 2 (1, 8) columns deeper than a list heading, or 1 (4)
+ *   deeper than an input's heading, means every indentation was halved
+ *   (doubled); each line's indentation is scaled back;
+ * - tabs: a tab-indented line that lands where nix-diff puts it once tabs are
+ *   expanded (tab stop 8, as a terminal and `expand` do) means the paste's
+ *   spaces were turned into tabs; from there on tabs in the indentation are
+ *   expanded (before that a tab may be value text, and is left alone).
+ *
+ * Lines are held back (at most 256, or 1 MiB) until the scale is known, then
+ * passed on in order; without a heading followed by a deeper line the scale
+ * is taken as nix-diff's own. A first line that is a heading is not used: a
+ * forum may have moved it to column 0 (the parser reads its column from the
+ * line after it). Halving loses odd indentations inside values (they come
+ * back one deeper); indentation removed altogether cannot be recovered (see
+ * `flattened`).
+ */
+export class IndentRepair<T> {
+  private scale: number | null = null;
+  private tabs = false;
+  private tabsFrom = 0;
+  private held: { line: string | null; tag: T }[] = [];
+  private heldChars = 0;
+  /** The last non-blank line, and whether it was the first structure line (not used: see above). */
+  private prev: string | null = null;
+  private prevFirst = false;
+  private seenStructure = false;
+  /** Headings followed by a line at their own column where nix-diff puts a deeper one. */
+  private flatHeadings = 0;
+  private deeperLines = 0;
+  private _repairs = 0;
+
+  constructor(private readonly emit: (line: string | null, tag: T) => void) {}
+
+  /** Lines whose indentation was changed. */
+  get repairs(): number {
+    return this._repairs;
+  }
+
+  /**
+   * Every heading that nix-diff follows with a deeper line had the next line
+   * at its own column, and no line was deeper than another: the paste lost all
+   * its indentation, so which pair a line belongs to cannot be known.
+   */
+  get flattened(): boolean {
+    return this.flatHeadings >= 2 && this.deeperLines === 0;
+  }
+
+  /** Pass on a line (null: a line PasteRepair dropped, kept in order). */
+  push(line: string | null, tag: T): void {
+    if (line !== null && line.trim() !== "") this.observe(line);
+    if (this.scale === null) {
+      this.held.push({ line, tag });
+      this.heldChars += line?.length ?? 0;
+      if (this.held.length >= MAX_HOLD_LINES || this.heldChars >= MAX_HOLD_CHARS) this.decide(1);
+      return;
+    }
+    this.emit(line === null ? null : this.apply(line, this.tabs), tag);
+  }
+
+  /** The input has ended: pass on what is held. */
+  end(): void {
+    if (this.scale === null) this.decide(1);
+  }
+
+  private decide(scale: number): void {
+    this.scale = scale;
+    const held = this.held;
+    this.held = [];
+    this.heldChars = 0;
+    for (let i = 0; i < held.length; i++) {
+      const h = held[i]!;
+      this.emit(h.line === null ? null : this.apply(h.line, this.tabs && i >= this.tabsFrom), h.tag);
+    }
+  }
+
+  private apply(line: string, tabs: boolean): string {
+    const c = line.charCodeAt(0);
+    if (c !== 0x20 && c !== 0x09) return line;
+    const n = leadLength(line);
+    if (this.scale === 1 && (!tabs || !line.slice(0, n).includes("\t"))) return line;
+    // Without tabs taken as indentation, only the spaces before the first tab are indentation.
+    const end = tabs ? n : leadWidth(line, false);
+    const width = Math.round(leadWidth(line.slice(0, end), tabs) / this.scale!);
+    const out = " ".repeat(width) + line.slice(end);
+    if (out !== line) this._repairs++;
+    return out;
+  }
+
+  private observe(line: string): void {
+    const prev = this.prev;
+    const prevFirst = this.prevFirst;
+    this.prev = line;
+    this.prevFirst = false;
+    const n = leadLength(line);
+    const hasTab = n > 0 && line.slice(0, n).includes("\t");
+    // Once the scale is known, only a tab-indented line can still tell something.
+    if (this.scale !== null && this.deeperLines > 0 && (this.tabs || !hasTab)) return;
+    const t = classify(stripAnsi(line.slice(n)));
+    if (!this.seenStructure && isStructure(t)) {
+      this.seenStructure = true;
+      this.prevFirst = isHeading(t);
+    }
+    if (prev === null || prevFirst) return;
+    const p = classify(prev.slice(leadLength(prev)));
+    const unit = p.type === "inputDiffers" ? (t.type === "path" || t.type === "alreadyCompared" ? 2 : null) : CONTENT_AT_4.has(p.type) ? 4 : null;
+    if (unit === null) return;
+    const at = leadWidth(prev, true);
+    const plain = leadWidth(line, false);
+    // A source's heading may have nothing under it; every other one has its lines deeper.
+    if (plain === at && !hasTab && p.type !== "sourceContent") this.flatHeadings++;
+    else if (plain > at || hasTab) this.deeperLines++;
+    const scales = this.scale === null ? SCALES : [this.scale];
+    for (const expand of hasTab && !this.tabs ? [false, true] : [this.tabs]) {
+      const delta = leadWidth(line, expand) - at;
+      const scale = scales.find((s) => delta === unit * s);
+      if (scale === undefined) continue;
+      if (expand && !this.tabs) {
+        this.tabs = true;
+        this.tabsFrom = this.held.length;
+      }
+      if (this.scale === null) this.decide(scale);
+      return;
+    }
+  }
 }

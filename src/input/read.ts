@@ -15,7 +15,7 @@ import split2 from "split2";
 import type { ParsedDiff } from "../model.js";
 import { DiffParser } from "../parse/parser.js";
 import { jsonToLines, JsonShapeError } from "../parse/jsonToText.js";
-import { looksCutAtWidth, MIN_CUT_WIDTH, PasteRepair } from "./paste.js";
+import { IndentRepair, looksCutAtWidth, MIN_CUT_WIDTH, PasteRepair } from "./paste.js";
 import { sniff, type Sniff } from "./detect.js";
 
 /** Why the input cannot be read as nix-diff output; the CLI prints `message` and exits 2. */
@@ -242,6 +242,16 @@ async function readStream(stream: Readable, parser: DiffParser, options: ReadOpt
   const guard = new LineGuard(options.maxLineBytes ?? DEFAULT_MAX_LINE);
   const splitter = split2();
   const repair = new PasteRepair();
+  // Lines reach the parser through IndentRepair, which may hold a few back: tag = the line as it was, and whether the reader cut it.
+  const indent = new IndentRepair<{ original: string; wasCut: boolean }>((repaired, { original, wasCut }) => {
+    const cutBefore = parser.stats.valuesCut;
+    if (wasCut) parser.markNextLineCut();
+    if (repaired === null) parser.skipLine();
+    else parser.push(repaired, original);
+    // A cut line that the parser did not count as a cut value (it was not
+    // part of one, or it is held back) is counted here, once.
+    if (wasCut && parser.stats.valuesCut === cutBefore) parser.noteCutLines(1);
+  });
   let lines = 0;
   await new Promise<void>((resolve, reject) => {
     let failed = false;
@@ -257,17 +267,13 @@ async function readStream(stream: Readable, parser: DiffParser, options: ReadOpt
       if (line.indexOf("\uFFFD") >= 0) parser.countInvalidUtf8();
       const wasCut = guard.cut[0] === lines;
       if (wasCut) guard.cut.shift();
-      const cutBefore = parser.stats.valuesCut;
-      const repaired = repair.push(line);
-      if (repaired === null) parser.skipLine();
-      else parser.push(repaired, line);
-      // A cut line that the parser did not count as a cut value (it was not
-      // part of one, or it is held back) is counted here, once.
-      if (wasCut && parser.stats.valuesCut === cutBefore) parser.noteCutLines(1);
+      indent.push(repair.push(line), { original: line, wasCut });
       if (options.onProgress && (lines & 0xffff) === 0) options.onProgress(guard.bytes, lines);
     });
     splitter.on("end", () => {
-      if (!failed) resolve();
+      if (failed) return;
+      indent.end();
+      resolve();
     });
     splitter.on("error", fail);
     guard.on("error", fail);
@@ -277,7 +283,18 @@ async function readStream(stream: Readable, parser: DiffParser, options: ReadOpt
     if (head.ended) guard.end();
     else stream.pipe(guard);
   });
-  parser.stats.pasteRepairs += repair.repairs;
+  if (indent.flattened) {
+    throw new InputError(
+      "the input lost its indentation (every nix-diff line starts at the same column), so which derivation each line belongs to cannot be told; paste nix-diff's output with its indentation (in a code block), or save it to a file",
+    );
+  }
+  parser.stats.pasteRepairs += repair.repairs + indent.repairs;
+  if (repair.ambiguousArguments > 0) {
+    const k = repair.ambiguousArguments;
+    parser.noteReading(
+      `The paste's bullets were replaced by \`- \`, so ${k === 1 ? "1 argument line" : `${k.toLocaleString("en-US")} argument lines`} starting with \`- \` may be an unchanged argument (\`• arg\`) as well as a removed one: the arguments' change is read as printed.`,
+    );
+  }
   // `cut -c1-200`, a log viewer's column limit: every longer line lost its end.
   const width = guard.cutWidth();
   if (width !== null) {

@@ -10,6 +10,9 @@
 import { INFERRED_NAME, type AlreadyComparedRef, type DrvPair, type Finding, type ForeignLines, type InputStats, type OldNew, type ParsedDiff, type RenderedText } from "../model.js";
 import { SgrDecoder } from "./ansi.js";
 import { classify, isHeading, type LineType } from "./lineTypes.js";
+import { substitutionContext } from "../analyse/causes.js";
+import { LongValue } from "../analyse/longValue.js";
+import { Substitution } from "../analyse/substitution.js";
 
 export interface ParserOptions {
   /** Longest value (env value, source diff) kept, in characters; the rest is dropped and flagged. */
@@ -189,6 +192,10 @@ export class DiffParser {
   private rawLine = "";
   /** Names, keys and list items repeat thousands of times: keep one copy of each. */
   private readonly interned = new Map<string, string>();
+  private readonly readingNotes: string[] = [];
+  private nextLineCut = false;
+  /** The line being parsed lost its end to the reader's line cap. */
+  private lineCut = false;
   readonly stats: InputStats = {
     lines: 0,
     blank: 0,
@@ -223,6 +230,8 @@ export class DiffParser {
   push(rawLine: string, original: string = rawLine): void {
     const n = ++this.lineNo;
     this.stats.lines = n;
+    this.lineCut = this.nextLineCut;
+    this.nextLineCut = false;
     let line = rawLine.endsWith("\r") ? rawLine.slice(0, -1) : rawLine;
     this.rawLine = line;
     this.original = original;
@@ -244,8 +253,9 @@ export class DiffParser {
     }
     if (!this.seenStructure && this.stack.length === 0 && !this.block) {
       const body = line.trimStart();
-      const t = leadingSpaces(line) === 0 ? classify(body) : null;
-      if (t && (isHeading(t) || (t.type === "path" && t.sign === "-"))) {
+      // At column 0, or at a renderer's constant shift of it: the next line may say it was moved left.
+      const t = classify(body);
+      if (isHeading(t) || (t.type === "path" && t.sign === "-")) {
         this.held = { line, n, original };
         return;
       }
@@ -255,8 +265,19 @@ export class DiffParser {
 
   /** Count a line the reader dropped as decoration (a Markdown fence, a shell prompt), keeping line numbers true. */
   skipLine(): void {
+    this.nextLineCut = false;
     this.stats.lines = ++this.lineNo;
     this.markForeign(this.lineNo);
+  }
+
+  /** Something the reader could not read for sure (a paste's damage), for the report's notes. */
+  noteReading(note: string): void {
+    this.readingNotes.push(note);
+  }
+
+  /** The next line pushed is one the reader cut (longer than it keeps): a value holding it cannot be judged. */
+  markNextLineCut(): void {
+    this.nextLineCut = true;
   }
 
   /** Lines the reader cut because they were longer than it keeps. */
@@ -304,7 +325,7 @@ export class DiffParser {
     this.stats.coloured = this.decoder.sawColour;
     for (const p of this.pairs) p.depth = p.parent === null ? 0 : (this.pairs[p.parent]?.depth ?? 0) + 1;
     const foreign: ForeignLines = { runs: this.foreignRuns, before: this.foreignBefore };
-    return { pairs: this.pairs, roots: this.roots, storeDir: this.storeDir, stats: this.stats, foreign };
+    return { pairs: this.pairs, roots: this.roots, storeDir: this.storeDir, stats: this.stats, foreign, readingNotes: this.readingNotes };
   }
 
   // ---------------------------------------------------------------- lines
@@ -354,6 +375,8 @@ export class DiffParser {
       if (t?.type === "path" && t.sign === "+") {
         // It was the next output: take the `-` line back out of the value and start over.
         if (!next.value.cut) next.value.text = next.value.text.slice(0, next.length);
+        // The judge has seen that line as the value's: it no longer knows the value.
+        next.value.whole?.lose();
         next.value.lastLine = next.lastLine;
         this.onPath(next.t, next.indent, next.n);
         this.onPath(t, lead, n);
@@ -667,7 +690,7 @@ export class DiffParser {
     return "unknown";
   }
 
-  /** The column of the first line of a paste, which forums flatten to 0, read from the second line. */
+  /** The column of the first line of a paste, which forums flatten to 0 (or a shift of it), read from the second line. */
   private guessFirstIndent(first: string, second: string): number | undefined {
     const t = classify(first.trimStart());
     const next = leadingSpaces(second);
@@ -678,7 +701,8 @@ export class DiffParser {
     else if (t.type === "inputDiffers") guess = next - 2;
     else if (isHeading(nextType)) guess = next;
     else guess = next - 4;
-    return guess > 0 ? guess : undefined;
+    // Only ever deeper: a first line at its own column agrees with the line after it.
+    return guess > leadingSpaces(first) ? guess : undefined;
   }
 
   private top(): Frame | undefined {
@@ -797,14 +821,35 @@ export class DiffParser {
     // Bytes, as `cut -c` counts them.
     const bytes = Buffer.byteLength(this.rawLine);
     if (bytes > (target.widest ?? 0)) target.widest = bytes;
-    if (target.cut) return;
+    if (target.cut) {
+      target.whole?.push(s);
+      if (this.lineCut) target.whole?.lose();
+      return;
+    }
     if (target.text.length + s.length > this.maxValue) {
-      target.text += s.slice(0, Math.max(0, this.maxValue - target.text.length));
+      this.judgeWhole(target, s);
+      target.text = flat(target.text + s.slice(0, Math.max(0, this.maxValue - target.text.length)));
       target.cut = true;
       this.stats.valuesCut++;
       return;
     }
     target.text += flat(s);
+  }
+
+  /**
+   * A value of a key on both sides outgrows what we keep: from here on it
+   * streams into a judge that compares old and new whole (the pair's inputs,
+   * which say what store paths may change, all come before its environment).
+   */
+  private judgeWhole(target: RenderedText, s: string): void {
+    const frame = this.top();
+    const sec = frame?.section;
+    if (!frame?.pair || sec?.kind !== "env" || sec.last?.value !== target || sec.last.side !== "both") return;
+    const whole = new LongValue(new Substitution(substitutionContext(this.storeDir, frame.pair.findings).sub), this.storeDir);
+    whole.push(target.text);
+    whole.push(s);
+    if (this.lineCut) whole.lose();
+    target.whole = whole;
   }
 
   /**
