@@ -474,11 +474,11 @@ describe("4. encoding and size", () => {
     expect(report.input.lines).toBe(5);
     expect(report.input.valuesCut).toBe(1);
     expect(report.input.invalidUtf8).toBe(0);
-    expect(report.notes).toContain("1 very long value was cut (64 KiB per value, 1 MiB per line).");
+    expect(report.notes).toContain("1 very long value was kept in part (64 KiB per value, 1 MiB per line) and compared whole wherever its lines were read whole.");
     expect(causes(report)).toEqual(["env hello-2.12 - bigg; + small"]);
     const t = await runStream(["--color", "never"], Readable.from([Buffer.from(head), Buffer.alloc(size, "x"), Buffer.from("\n")]));
     expect(t.code).toBe(0);
-    expect(t.stdout).toContain("note: 1 very long value was cut");
+    expect(t.stdout).toContain("note: 1 very long value was kept in part");
   });
 
   it("nix-diff --json (parsed whole) over the size cap is refused in one line, before it is all held", async () => {

@@ -140,7 +140,10 @@ export function analyseDiff(diff: ParsedDiff, options: AnalyseOptions): Analysis
     );
   }
   if (diff.stats.documents > 1) notes.push(`The input holds ${diff.stats.documents} separate nix-diff outputs or fragments, analysed together.`);
-  if (diff.stats.valuesCut > 0) notes.push(`${n(diff.stats.valuesCut, "very long value was", "very long values were")} cut (64 KiB per value, 1 MiB per line).`);
+  if (diff.stats.valuesCut > 0) {
+    // Kept in part, judged whole (longValue.ts); only a line the reader itself cut leaves a value unjudged.
+    notes.push(`${n(diff.stats.valuesCut, "very long value was", "very long values were")} kept in part (64 KiB per value, 1 MiB per line) and compared whole wherever its lines were read whole.`);
+  }
   if (counts.valuesNotJudged > 0) {
     const why =
       diff.stats.cutWidth !== null
