@@ -86,6 +86,8 @@ export interface DrvPair {
   inferred: boolean;
   /** Child pairs expanded below it, in order. */
   children: number[];
+  /** Pairs below it compared elsewhere, known exactly (a closure read directly); text has only names (`refNames`). */
+  links?: number[];
   /**
    * "Already compared" mentions under this pair, stored compactly (a big diff
    * has hundreds of thousands): the names, and their lines, negative for the
@@ -130,6 +132,11 @@ export interface InputStats {
   pasteRepairs: number;
   /** Every line longer than this was cut to it (`cut -c1-W`), or null. */
   cutWidth: number | null;
+  /**
+   * Read from two closures (`.drv` files), not nix-diff text: then `lines` and
+   * every line number are positions of pairs in the walk's tree, not input lines.
+   */
+  closure?: { derivations: number; files: number; bytes: number; pairs: number };
 }
 
 export interface ParsedDiff {

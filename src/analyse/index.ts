@@ -4,7 +4,7 @@
 
 import type { ParsedDiff } from "../model.js";
 import type { Cause, CauseKind, Funnel, PairLines, Report } from "../report.js";
-import { findCauses, type CauseDraft } from "./causes.js";
+import { findCauses, type CauseAnalysis, type CauseDraft } from "./causes.js";
 import { buildGraph, commonDominator, dominators, MAX_LINKS, pathTo, reach, type PairGraph } from "./graph.js";
 
 export interface AnalyseOptions {
@@ -27,8 +27,9 @@ export function analyse(diff: ParsedDiff, options: AnalyseOptions): Report {
   return analyseDiff(diff, options).report;
 }
 
-export function analyseDiff(diff: ParsedDiff, options: AnalyseOptions): Analysis {
-  const { causes: drafts, counts, hiddenInputs } = findCauses(diff);
+/** `found`: causes a front end found itself (a closure read directly); otherwise they come from the text's findings. */
+export function analyseDiff(diff: ParsedDiff, options: AnalyseOptions, found?: CauseAnalysis): Analysis {
+  const { causes: drafts, counts, hiddenInputs } = found ?? findCauses(diff);
   const g = buildGraph(diff);
   const names = (ids: number[]): string[] => ids.map((id) => diff.pairs[id]!.name);
   const lineCount = (id: number): number => {
