@@ -372,7 +372,20 @@ function attribute(o: string, n: string, sides: Sides): { side: "added" | "remov
     }
     if (all && found.size > 0) return [...found.values()];
   }
-  return [];
+  // What lies between the common beginning and end names one: an inserted
+  // entry in a one-line list (JSON), or a unit and the lines that enable it.
+  let pre = 0;
+  while (pre < o.length && pre < n.length && o.charCodeAt(pre) === n.charCodeAt(pre)) pre++;
+  let suf = 0;
+  while (suf < o.length - pre && suf < n.length - pre && o.charCodeAt(o.length - 1 - suf) === n.charCodeAt(n.length - 1 - suf)) suf++;
+  const found = new Map<string, { side: "added" | "removed"; name: string; isSource: boolean }>();
+  for (const [side, mid] of [["removed", o.slice(pre, o.length - suf)], ["added", n.slice(pre, n.length - suf)]] as const) {
+    for (const m of mid.matchAll(/\0[ARX]\d+\0/g)) {
+      const who = sides.oneSided.get(m[0]);
+      if (who && who.side === side) found.set(m[0], who);
+    }
+  }
+  return [...found.values()];
 }
 
 /** Items of a and b not matched one for one on the other side. */

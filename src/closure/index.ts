@@ -174,6 +174,9 @@ function buildCauses(walk: Walk, compared: PairComparison[], diff: ParsedDiff): 
     const envWhy = seen && p.nixEnvSkipped ? "nix-diff skips the environment of a derivation once an input differs (shown with --environment)" : why;
     let explained = p.children.length > 0;
 
+    // A download below bumped packages only is their new source: the bump explains it.
+    const tarballOfBumps = p.old.fixed && p.new.fixed && p.parents.length > 0 && p.parents.every((q) => pairs[q]!.old.name !== pairs[q]!.new.name);
+    if (tarballOfBumps) continue;
     // The pair's own name: a version bump or a rename, shown by nix-diff in each parent it compares.
     if (p.old.name !== p.new.name && p.parents.length > 0) {
       explained = true;
