@@ -32,6 +32,8 @@ export interface PairComparison {
   diffs: Difference[];
   /** Values that differ only by store paths of paired inputs. */
   pathOnly: number;
+  /** The builder differs only by the store path of a paired input. */
+  builderPathOnly: boolean;
   /** Values that differ only by a version bump seen in the walk. */
   versionOnly: number;
   /** A fixed-output derivation whose url changed only by a bumped version: the bump's new tarball. */
@@ -200,7 +202,7 @@ export function comparePair(p: PairRec, store: Store, pairs: PairRec[], versions
   const sides = tokens(p, store, pairs);
   const sources = pairSources(a, b, sides);
   const diffs: Difference[] = [];
-  const result: PairComparison = { diffs, pathOnly: 0, versionOnly: 0, downloadOfBump: false, sameFixedOutput: false };
+  const result: PairComparison = { diffs, pathOnly: 0, builderPathOnly: false, versionOnly: 0, downloadOfBump: false, sameFixedOutput: false };
   const nameChanged = p.old.name !== p.new.name;
 
   const oldOutNames = a.outputs.map((o) => o.name).join(",");
@@ -236,7 +238,9 @@ export function comparePair(p: PairRec, store: Store, pairs: PairRec[], versions
   if (a.system !== b.system) diffs.push({ kind: "platform", from: a.system, to: b.system });
 
   const claims: string[] = [];
-  if (!count(judge(a.builder, b.builder))) {
+  const builderJudged = judge(a.builder, b.builder);
+  if (builderJudged === "path") result.builderPathOnly = true;
+  if (!count(builderJudged)) {
     for (const [token, who] of sides.oneSided) {
       if (sides.old.apply(a.builder).includes(token) || sides.new.apply(b.builder).includes(token)) claims.push(who.name);
     }
@@ -424,8 +428,15 @@ function describeValue(field: string, ov: string | undefined, nv: string | undef
   const nSet = new Set(nw);
   const gone = ow.filter((w) => !nSet.has(w));
   const come = nw.filter((w) => !oSet.has(w));
-  if (gone.length + come.length > 0 && gone.length + come.length <= 6 && !gone.concat(come).some((w) => w.includes("/nix/store/"))) {
+  if (gone.length + come.length > 0 && gone.length + come.length <= 6 && !gone.concat(come).some((w) => w.includes("/nix/store/") || w.length > 80)) {
     return `${field}: ${[...gone.map((w) => `- ${w}`), ...come.map((w) => `+ ${w}`)].join(" ")}`;
   }
-  return `${field}: ${short(ov)} → ${short(nv)}`;
+  // Otherwise the stretch that differs, with a little of what precedes it.
+  let pre = 0;
+  while (pre < ov.length && pre < nv.length && ov.charCodeAt(pre) === nv.charCodeAt(pre)) pre++;
+  let suf = 0;
+  while (suf < ov.length - pre && suf < nv.length - pre && ov.charCodeAt(ov.length - 1 - suf) === nv.charCodeAt(nv.length - 1 - suf)) suf++;
+  const ctx = Math.max(0, pre - 20);
+  const part = (s: string): string => `${ctx > 0 ? "…" : ""}${short(s.slice(ctx, s.length - suf))}${suf > 0 ? "…" : ""}`;
+  return `${field}: ${part(ov)} → ${part(nv)}`;
 }

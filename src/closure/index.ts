@@ -167,8 +167,8 @@ function buildCauses(walk: Walk, compared: PairComparison[], diff: ParsedDiff): 
 
   for (const p of pairs) {
     const cmp = compared[p.id]!;
-    if (p.nixSeen && p.nixEnvSkipped) counts.skippedEnvironments++;
     counts.storePathOnly += cmp.pathOnly;
+    if (cmp.builderPathOnly) counts.builderChanges++;
     const seen = p.nixSeen;
     const why = p.nixWhy;
     const envWhy = seen && p.nixEnvSkipped ? "nix-diff skips the environment of a derivation once an input differs (shown with --environment)" : why;

@@ -293,14 +293,13 @@ function nixDiffView(pairs: PairRec[], byKey: Map<string, PairRec>, store: Store
       const parent = pairs[q]!;
       if (parent.nixSeen) {
         const m = parent.matches.find((x) => x.pair === p.id);
-        if (p.old.name !== p.new.name) reason = `its name changed (${p.old.name} → ${p.new.name}): nix-diff lists the names and does not look inside`;
-        else if (m && m.old.outputs.join(",") !== m.new.outputs.join(",")) reason = `its parent requests other outputs of it: nix-diff does not look inside`;
-        else reason = `one of several inputs named \`${p.old.name}\` that differ: nix-diff does not pair them`;
+        if (p.old.name !== p.new.name) reason = `in ${p.old.name} → ${p.new.name}: nix-diff does not descend into an input whose name changed`;
+        else if (m && m.old.outputs.join(",") !== m.new.outputs.join(",")) reason = `in ${p.old.name}, whose parent ${parent.old.name} requests other outputs of it: nix-diff does not descend`;
+        else reason = `in one of several inputs named \`${p.old.name}\` of ${parent.old.name}: nix-diff does not pair them`;
       } else {
         const up = why.get(q);
         if (up === undefined) continue;
-        const parentWhy = parent.old.name !== parent.new.name ? `under ${parent.old.name} → ${parent.new.name}, whose name changed: nix-diff does not descend` : up.startsWith("under ") ? up : `under ${parent.old.name}, which nix-diff does not compare (${up})`;
-        reason = parentWhy;
+        reason = up.startsWith("in ") ? `under ${up.slice(3)}` : up;
       }
       break;
     }

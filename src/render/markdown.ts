@@ -36,13 +36,13 @@ function summary(report: Report): string[] {
   const real = report.causes.filter((c) => c.kind !== "unexplained");
   const top = report.top ? mdCode(report.top.name) : "the derivation";
   const first =
-    `nix-diff printed ${plural(report.input.lines, "line")} for ${top}; ` +
+    (report.input.closure ? `drvsquash read ${plural(report.input.closure.derivations, "derivation")} of the two closures of ${top}; ` : `nix-diff printed ${plural(report.input.lines, "line")} for ${top}; `) +
     (real.length === 0
       ? `drvsquash found no root cause in them (${plural(report.summary.pairs, "differing derivation")}).`
       : `they come down to **${plural(real.length, "root cause")}** across ${plural(report.summary.pairs, "differing derivation")}.`);
   const all = report.funnels.find((f) => f.scope === "all");
   const second = all
-    ? `Every cause reaches the top only through ${mdCode(all.drv)}, which holds ${num(all.lines)} of the ${num(report.input.lines)} lines.`
+    ? `Every cause reaches the top only through ${mdCode(all.drv)}, which holds ${num(all.lines)} of the ${num(report.input.lines)} ${report.input.closure ? "differing pairs" : "lines"}.`
     : real.length > 0
       ? `They reach the top through ${real
           .flatMap((c) => c.via)
@@ -51,7 +51,8 @@ function summary(report: Report): string[] {
           .map(mdCode)
           .join(", ")}.`
       : "";
-  return [`### drvsquash: ${plural(real.length, "root cause")} in ${num(report.input.lines)} lines of nix-diff`, "", `${first} ${second}`.trim()];
+  const input = report.input.closure ? `two closures (${plural(report.input.closure.derivations, "derivation")})` : `${num(report.input.lines)} lines of nix-diff`;
+  return [`### drvsquash: ${plural(real.length, "root cause")} in ${input}`, "", `${first} ${second}`.trim()];
 }
 
 function table(report: Report): string[] {
@@ -105,7 +106,7 @@ function html(s: string): string {
 }
 
 function details(c: Cause, i: number, report: Report): string {
-  const lines = c.evidence.map((e) => `${String(e.line).padStart(6)}  ${e.text.length > 300 ? e.text.slice(0, 299) + "…" : e.text}`);
+  const lines = c.evidence.map((e) => `${e.drv !== undefined ? "" : `${String(e.line).padStart(6)}  `}${e.text.length > 300 ? e.text.slice(0, 299) + "…" : e.text}`);
   const { fence, body } = fenceFor(lines);
   const path = c.path.length > 0 ? `Path from the top: ${c.path.map(mdCode).join(" › ")}` : "";
   const seen = c.seenIn.length > 1 ? `Seen in ${c.seenIn.slice(0, 20).map(mdCode).join(", ")}${c.seenIn.length > 20 ? ` and ${c.seenIn.length - 20} more` : ""}.` : "";
@@ -115,7 +116,7 @@ function details(c: Cause, i: number, report: Report): string {
     "",
     [path, seen].filter(Boolean).join("  \n"),
     "",
-    "The nix-diff lines that show it, with their line numbers in the input:",
+    c.evidence.some((e) => e.drv !== undefined) ? "The derivations and fields that show it:" : "The nix-diff lines that show it, with their line numbers in the input:",
     "",
     fence + "text",
     ...body,

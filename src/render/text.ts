@@ -61,7 +61,7 @@ export function header(report: Report, ctx: RenderContext): string[] {
   const unexplained = report.causes.length - real;
   return [
     fit(
-      `${c.bold("drvsquash")}: ${plural(report.input.lines, "line")} of nix-diff → ${c.bold(plural(real, "root cause"))}` +
+      `${c.bold("drvsquash")}: ${report.input.closure ? `two closures (${plural(report.input.closure.derivations, "derivation")} read)` : `${plural(report.input.lines, "line")} of nix-diff`} → ${c.bold(plural(real, "root cause"))}` +
         (unexplained ? `, ${plural(unexplained, "unexplained pair")}` : "") +
         ` in ${plural(s.pairs, "differing derivation")}`,
       ctx.width,
@@ -75,7 +75,7 @@ export function funnelSentence(report: Report): string | null {
   const n = all.causes.length;
   return (
     `${n === 1 ? "The cause reaches" : n === 2 ? "Both causes reach" : `All ${n} causes reach`} ${safeText(report.top.name)} only through ${safeText(all.drv)}` +
-    ` (${num(all.lines)} of ${num(report.input.lines)} lines).`
+    ` (${num(all.lines)} of ${num(report.input.lines)} ${report.input.closure ? "differing pairs" : "lines"}).`
   );
 }
 
@@ -83,7 +83,7 @@ export function funnelSentence(report: Report): string | null {
 export function heaviestSentence(report: Report): string | null {
   const h = report.heaviest[0];
   if (!h || h.lines * 2 < report.input.lines || h.depth === 0) return null;
-  return `${num(h.lines)} of ${num(report.input.lines)} lines are under ${safeText(h.name)}.`;
+  return `${num(h.lines)} of ${num(report.input.lines)} ${report.input.closure ? "differing pairs" : "lines"} are under ${safeText(h.name)}.`;
 }
 
 export function groupByKind(causes: Cause[]): [CauseKind, Cause[]][] {
