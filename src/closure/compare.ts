@@ -24,7 +24,7 @@ export type Difference =
   | { kind: "args"; changed: string[] }
   | { kind: "outputs"; what: string; field: string }
   | { kind: "outputsOf"; input: string; from: string; to: string }
-  | { kind: "env"; key: string; what: string }
+  | { kind: "env"; key: string; field: string; what: string }
   | { kind: "source"; name: string; what: string; field: string; change: string; excerpt: string | null }
   | { kind: "attributed"; side: "added" | "removed"; input: string; key: string; isSource: boolean };
 
@@ -217,6 +217,8 @@ export function comparePair(p: PairRec, store: Store, pairs: PairRec[], versions
     const n = sides.new.apply(nv);
     if (o === n) return "path";
     if (!versions.empty && versions.apply(o) === n) return "version";
+    // A renamed input keeps its role: its own name in its values is the rename.
+    if (nameChanged && o.split(p.old.name).join(p.new.name) === n) return "version";
     if (sides.outputsChanged.length > 0) {
       const fold = (s: string): string => s.replace(/\0I(\d+):[^\0]*\0/g, (m, i: string) => (sides.outputsChanged.some((c) => c.index === Number(i)) ? `\0I${i}\0` : m));
       if (fold(versions.apply(o)) === fold(n)) return "outputs";
@@ -273,7 +275,8 @@ export function comparePair(p: PairRec, store: Store, pairs: PairRec[], versions
   const compareEnv = (ov: string | undefined, nv: string | undefined, key: string, field: string): void => {
     if (ov === nv) return;
     if (outputSetChanged && (key === "outputs" || outputKeys.has(key))) return; // the outputs change
-    if (result.downloadOfBump && (HASH_KEYS.has(key) || URL_KEYS.has(key) || key === "name")) return;
+    if (result.downloadOfBump && (HASH_KEYS.has(key) || URL_KEYS.has(key))) return;
+    if (nameChanged && key === "name") return; // the version or rename cause
     if (ov !== undefined && nv !== undefined) {
       const j = judge(ov, nv);
       if (count(j)) {
@@ -287,7 +290,7 @@ export function comparePair(p: PairRec, store: Store, pairs: PairRec[], versions
       for (const w of who) diffs.push({ kind: "attributed", side: w.side, input: w.name, key: field, isSource: w.isSource });
       return;
     }
-    diffs.push({ kind: "env", key, what: describeValue(field, ov, nv) });
+    diffs.push({ kind: "env", key, field, what: describeValue(field, ov, nv) });
   };
 
   const keys = new Set([...oldEnv.keys(), ...newEnv.keys()]);

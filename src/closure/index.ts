@@ -206,7 +206,7 @@ function buildCauses(walk: Walk, compared: PairComparison[], diff: ParsedDiff): 
           kind: "fixed-output",
           keys,
           summary: `${p.new.name}: ${keys.join(", ")} changed, same output hash: nothing above it rebuilds`,
-        }), local.map((d) => ev(p, d.kind === "env" ? `env.${d.key}` : d.kind === "source" ? d.field : d.kind)));
+        }), local.map((d) => ev(p, d.kind === "env" || d.kind === "source" ? d.field : d.kind)));
       }
       continue;
     }
@@ -254,7 +254,7 @@ function buildCauses(walk: Walk, compared: PairComparison[], diff: ParsedDiff): 
         case "env":
           envKeys.push(d.key);
           envWhat.push(d.what);
-          envEv.push(ev(p, `env.${d.key}`));
+          envEv.push(ev(p, d.field));
           break;
       }
     }

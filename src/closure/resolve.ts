@@ -97,20 +97,23 @@ function classify(arg: string, store: string | null): Arg {
 export function deriverOf(path: string, run: Runner = defaultRunner): string {
   const hint = `run \`nix-store --query --deriver ${path}\` (or \`nix path-info --derivation ${path}\`) where Nix knows it, and pass the .drv paths instead`;
   const q = run("nix-store", ["--query", "--deriver", path]);
-  let lastError = "";
+  let reason: string;
   if (!q.error && q.status === 0) {
     const out = String(q.stdout).trim();
     if (out && out !== "unknown-deriver") return out;
-    lastError = "its deriver is unknown (it was copied or substituted without it)";
-  } else lastError = q.error ? "Nix is not installed here (no nix-store)" : String(q.stderr).trim().split("\n").pop() || `nix-store exited with ${q.status}`;
+    reason = "its deriver is unknown (it was copied or substituted without it)";
+  } else if (q.error) reason = "Nix is not installed here (no nix-store)";
+  else reason = lastLine(q.stderr) || `nix-store exited with ${q.status}`;
   const r = run("nix", ["--extra-experimental-features", "nix-command", "path-info", "--derivation", path]);
   if (!r.error && r.status === 0) {
-    const out = String(r.stdout).trim().split("\n").pop() ?? "";
+    const out = lastLine(r.stdout);
     if (out.endsWith(".drv")) return out;
-  } else if (!q.error && r.error) {
-    // nix-store ran and said what it knew; keep its reason.
-  } else if (!r.error) lastError = String(r.stderr).trim().split("\n").pop() || lastError;
+  } else if (q.error && !r.error) reason = lastLine(r.stderr) || reason;
   throw new ArgumentError(`${path}: cannot find its derivation: ${lastError}; ${hint}`);
+}
+
+function lastLine(s: unknown): string {
+  return String(s ?? "").trim().split("\n").pop() ?? "";
 }
 
 /**

@@ -179,7 +179,8 @@ function matchInputs(a: LightDrv, b: LightDrv, store: Store): { matches: InputMa
   const rr = roleCount(right);
   const renamed = new Set<Cand>();
   for (const l of left) {
-    if (!l.role || lr.get(l.role) !== 1 || rr.get(l.role) !== 1) continue;
+    // The inputs that provide the builder are the builder's change, not a rename.
+    if (!l.role || l.role === "builder" || lr.get(l.role) !== 1 || rr.get(l.role) !== 1) continue;
     const r = right.find((c) => c.role === l.role)!;
     take(l, r, "rename");
     renamed.add(l).add(r);
