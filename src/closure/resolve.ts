@@ -109,7 +109,7 @@ export function deriverOf(path: string, run: Runner = defaultRunner): string {
     const out = lastLine(r.stdout);
     if (out.endsWith(".drv")) return out;
   } else if (q.error && !r.error) reason = lastLine(r.stderr) || reason;
-  throw new ArgumentError(`${path}: cannot find its derivation: ${lastError}; ${hint}`);
+  throw new ArgumentError(`${path}: cannot find its derivation: ${reason}; ${hint}`);
 }
 
 function lastLine(s: unknown): string {
