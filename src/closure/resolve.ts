@@ -77,7 +77,16 @@ function classify(arg: string, store: string | null): Arg {
   }
   if (isFile(arg)) {
     const h = head(arg);
-    if (!h || !looksLikeDrv(h)) return { kind: "text" };
+    if (!h || !looksLikeDrv(h)) {
+      // A store object that is a file (a `builtins.toFile` or `nix-store --add` result) is an output path too.
+      let real = arg;
+      try {
+        real = realpathSync(arg);
+      } catch {
+        // keep the name given
+      }
+      return STORE_BASE.test(basename(real)) && dirname(real).endsWith("/store") ? { kind: "output", path: real } : { kind: "text" };
+    }
     const storeDir = storeDirOf(arg);
     const abs = resolvePath(arg);
     return { kind: "drv", logical: dirname(abs) === storeDir ? abs : `${storeDir}/${basename(arg)}`, file: abs, storeDir };

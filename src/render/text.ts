@@ -124,6 +124,8 @@ export function causeWhere(cause: Cause, report: Report): string {
         : `seen in ${plural(cause.seenIn.length, "derivation")} (${safeText(cause.drv)}, …)`,
     );
   }
+  // Read from closures: a cause nix-diff's own output would not show says so first.
+  if (cause.nixDiffShows === false) parts.push("not in nix-diff's output");
   parts.push(`explains ${plural(cause.affects, "pair")}`);
   parts.push(`path: ${shortPath(cause.path, report)}`);
   if (cause.lines.length > 0) parts.push(`line ${cause.lines[0]}`);
