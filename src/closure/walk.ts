@@ -118,13 +118,13 @@ export function walkClosures(store: Store, oldRoot: string, newRoot: string): Wa
 
 function matchInputs(a: LightDrv, b: LightDrv, store: Store): { matches: InputMatch[]; removed: OneSided[]; added: OneSided[] } {
   const matches: InputMatch[] = [];
-  const newPaths = new Set(b.inputDrvs.map((i) => i.path));
+  const newPaths = new Map(b.inputDrvs.map((i) => [i.path, i] as const));
   const oldPaths = new Set(a.inputDrvs.map((i) => i.path));
   let left: Cand[] = [];
   let right: Cand[] = [];
   a.inputDrvs.forEach((input, index) => {
     if (newPaths.has(input.path)) {
-      const other = b.inputDrvs.find((i) => i.path === input.path)!;
+      const other = newPaths.get(input.path)!;
       matches.push({ old: input, new: other, pair: -1, rule: "name" });
     } else left.push({ input, drv: store.get(input.path), role: roleOf(a, index, store), index });
   });
@@ -202,10 +202,21 @@ function assign(l: Cand[], r: Cand[]): [Cand, Cand, "role" | "alike"][] {
   const out: [Cand, Cand, "role" | "alike"][] = [];
   const usedL = new Set<Cand>();
   const usedR = new Set<Cand>();
-  const count = (list: Cand[], role: string): number => list.reduce((n, c) => n + (c.role === role ? 1 : 0), 0);
+  const roles = (list: Cand[]): Map<string, Cand[]> => {
+    const m = new Map<string, Cand[]>();
+    for (const c of list) {
+      if (!c.role) continue;
+      const g = m.get(c.role);
+      if (g) g.push(c);
+      else m.set(c.role, [c]);
+    }
+    return m;
+  };
+  const lRoles = roles(l);
+  const rRoles = roles(r);
   for (const a of l) {
-    if (!a.role || count(l, a.role) !== 1 || count(r, a.role) !== 1) continue;
-    const b = r.find((c) => c.role === a.role)!;
+    if (!a.role || lRoles.get(a.role)?.length !== 1 || rRoles.get(a.role)?.length !== 1) continue;
+    const b = rRoles.get(a.role)![0]!;
     out.push([a, b, "role"]);
     usedL.add(a);
     usedR.add(b);
@@ -273,8 +284,11 @@ function nixDiffView(pairs: PairRec[], byKey: Map<string, PairRec>, store: Store
     for (const [name, lp] of l) {
       const rp = r.get(name);
       if (!rp) continue;
-      const le = lp.filter((x) => !rp.some((y) => y.path === x.path && sameOuts(x, y)));
-      const re = rp.filter((y) => !lp.some((x) => x.path === y.path && sameOuts(x, y)));
+      const keyOf = (x: DrvInput): string => `${x.path}:${x.outputs.join(",")}`;
+      const lk = new Set(lp.map(keyOf));
+      const rk = new Set(rp.map(keyOf));
+      const le = lp.filter((x) => !rk.has(keyOf(x)));
+      const re = rp.filter((y) => !lk.has(keyOf(y)));
       if (le.length === 0 && re.length === 0) continue;
       if (le.length === 1 && re.length === 1 && sameOuts(le[0]!, re[0]!)) {
         p.nixEnvSkipped = true;
