@@ -18,6 +18,9 @@ import { renderText } from "./render/text.js";
 import { renderTree } from "./render/tree.js";
 import { renderWhy } from "./render/why.js";
 import { safeText } from "./render/sanitize.js";
+import { DrvError } from "./closure/aterm.js";
+import { analyseClosures } from "./closure/index.js";
+import { ArgumentError, closureRoots, type ClosureRoots } from "./closure/resolve.js";
 
 export const FORMATS = ["text", "json", "markdown"] as const;
 export type Format = (typeof FORMATS)[number];
@@ -52,6 +55,8 @@ export interface Options {
   strict: boolean;
   showUnrecognized: boolean;
   progress: boolean;
+  /** `--store DIR`: read store path `/nix/store/X` from `DIR/X`. */
+  store: string | null;
 }
 
 export function packageVersion(): string {
@@ -104,6 +109,7 @@ function parseArgs(args: string[], version: string, width: number): Promise<Pars
       .option("strict", { type: "boolean", default: false, describe: "fail (exit 2) on the first line that is not nix-diff output" })
       .option("show-unrecognized", { type: "boolean", default: false, describe: "list the input lines that were not recognised (on stderr)" })
       .option("progress", { type: "boolean", describe: "show progress on stderr for large files (default: when stderr is a terminal)" })
+      .option("store", { type: "string", describe: "with two derivations: read store path /nix/store/X from DIR/X (a copied closure)" })
       .completion("completion", "print a shell completion script (bash/zsh): drvsquash completion >> ~/.bashrc")
       .epilog(EPILOG)
       .version(version)
@@ -168,7 +174,26 @@ export async function main(io: Io): Promise<number> {
     strict: a["strict"] === true,
     showUnrecognized: a["showUnrecognized"] === true,
     progress: typeof a["progress"] === "boolean" ? (a["progress"] as boolean) : io.stderr.isTTY === true && !io.env.CI,
+    store: typeof a["store"] === "string" ? (a["store"] as string) : null,
   };
+
+  // Two derivations or output paths: read the closures themselves.
+  let roots: ClosureRoots | null = null;
+  try {
+    roots = closureRoots(options.files, options.store);
+    if (roots) {
+      const { analysis, diff } = analyseClosures(roots, { source: `${roots.old} ${roots.new}`, version });
+      write(io.stdout, render(analysis, diff, options, makeContext(options.colour, options.width)));
+      const found = analysis.report.causes.filter((c) => c.kind !== "unexplained").length;
+      return options.exitCode && found > 0 ? EXIT.causesFound : EXIT.ok;
+    }
+  } catch (e) {
+    if (e instanceof DrvError || e instanceof ArgumentError) {
+      write(io.stderr, `drvsquash: ${e instanceof DrvError ? `${safeText(e.file)}: ` : ""}${safeText(e.message)}\n`);
+      return EXIT.badInput;
+    }
+    throw e;
+  }
 
   if (options.files.length === 0 && io.stdin.isTTY) {
     write(

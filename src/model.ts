@@ -113,6 +113,8 @@ export interface DrvPair {
   inferred: boolean;
   /** Child pairs expanded below it, in order. */
   children: number[];
+  /** Pairs below it compared elsewhere, known exactly (a closure read directly); text has only names (`refNames`). */
+  links?: number[];
   /**
    * "Already compared" mentions under this pair, stored compactly (a big diff
    * has hundreds of thousands): the names, and their lines, negative for the
@@ -165,6 +167,11 @@ export interface InputStats {
   nixDiffLines: number;
   /** Where the nix-diff output is: runs of input lines [first, last] (capped; prose between runs). */
   nixDiffRanges: [number, number][];
+  /**
+   * Read from two closures (`.drv` files), not nix-diff text: then `lines` and
+   * every line number are positions of pairs in the walk's tree, not input lines.
+   */
+  closure?: { derivations: number; files: number; bytes: number; pairs: number };
 }
 
 /**

@@ -23,6 +23,9 @@ export type CauseKind =
 export interface Evidence {
   line: number;
   text: string;
+  /** Read from a closure: the `.drv` file (`systemd-257.10.drv`) and the field (`env.version`, `inputSrcs pgrp-pipe-5.patch`). */
+  drv?: string;
+  field?: string;
 }
 
 export interface Cause {
@@ -55,6 +58,10 @@ export interface Cause {
   reason?: string;
   /** Said when nix-diff did not look inside what changed (a renamed input is never descended into). */
   notDescended?: boolean;
+  /** Read from closures: would nix-diff's default output show this cause? */
+  nixDiffShows?: boolean;
+  /** Read from closures, when nix-diff would not show it: why not. */
+  nixDiffHides?: string;
 }
 
 export interface Funnel {

@@ -3,7 +3,9 @@
 // unknown fields on the objects drvsquash owns: a field added to, renamed in or
 // dropped from the Report type fails here until the schema (and so the
 // documentation of the contract) says so too.
-import { readdirSync, readFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Ajv2020 } from "ajv/dist/2020.js";
@@ -21,6 +23,7 @@ function inputsUnder(dir: string): string[] {
   const out: string[] = [];
   for (const e of readdirSync(dir, { withFileTypes: true })) {
     const p = join(dir, e.name);
+    if (e.isDirectory() && e.name === "closures") continue; // derivation closures: validated below
     if (e.isDirectory()) out.push(...inputsUnder(p));
     else if (e.isFile() && !NOT_INPUT.has(e.name)) out.push(p);
   }
@@ -56,6 +59,16 @@ describe("schema/report.schema.json", () => {
     expect(code).toBe(0);
     const report = JSON.parse(stdout) as { causes: unknown[] };
     expect(errorsOf(report)).toBe("");
+  });
+
+  it.each(readdirSync(join(samplesDir, "closures")).filter((f) => f.endsWith(".tar.gz")))("the report for the closures in closures/%s validates", async (name) => {
+    const dir = mkdtempSync(join(tmpdir(), "drvsquash-schema-"));
+    expect(spawnSync("tar", ["-xzf", join(samplesDir, "closures", name), "-C", dir]).status).toBe(0);
+    const roots = readFileSync(join(dir, "roots"), "utf8").trim().split("\n");
+    const { code, stdout, stderr } = await runCli(["--format", "json", "--store", join(dir, "store"), ...roots]);
+    expect(stderr).toBe("");
+    expect(code).toBe(0);
+    expect(errorsOf(JSON.parse(stdout))).toBe("");
   });
 
   describe("catches drift", () => {

@@ -567,7 +567,7 @@ export function versionCore(from: string, to: string): [string, string] {
  * both 257.9 → 257.10) are one upstream change: fold each into the shortest
  * name it extends.
  */
-function mergeVariants(causes: CauseDraft[]): CauseDraft[] {
+export function mergeVariants(causes: CauseDraft[]): CauseDraft[] {
   const versions = causes.filter((c) => c.kind === "version").sort((x, y) => x.name!.length - y.name!.length);
   const gone = new Set<CauseDraft>();
   for (let i = 0; i < versions.length; i++) {
@@ -589,7 +589,7 @@ function mergeVariants(causes: CauseDraft[]): CauseDraft[] {
  * with `perl-5.40.0`. Such a version change, or a removed/added pair, is the
  * bump seen again: fold it into the bump (listed in its `variants`).
  */
-function foldDerivedNames(causes: CauseDraft[]): CauseDraft[] {
+export function foldDerivedNames(causes: CauseDraft[]): CauseDraft[] {
   const bumps = causes.filter((c) => c.kind === "version");
   if (bumps.length === 0) return causes;
   const gone = new Set<CauseDraft>();
@@ -659,7 +659,7 @@ function union<T>(into: T[], more: T[]): void {
  * When an input's own set of outputs changed, its parents asking for other
  * outputs of it follow from that: one cause, the input's own.
  */
-function foldOutputRequests(causes: CauseDraft[]): CauseDraft[] {
+export function foldOutputRequests(causes: CauseDraft[]): CauseDraft[] {
   const own = new Map<string, CauseDraft>();
   for (const c of causes) if (c.kind === "outputs" && c.input === undefined) own.set(c.drv, c);
   return causes.filter((c) => {

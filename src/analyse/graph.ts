@@ -70,6 +70,7 @@ export function buildGraph(diff: ParsedDiff): PairGraph {
     inn[to]!.push(from);
   };
   for (const p of diff.pairs) for (const c of p.children) link(p.id, c);
+  for (const p of diff.pairs) for (const c of p.links ?? []) link(p.id, c);
 
   const ambiguities: Ambiguity[] = [];
   let ambiguousMentions = 0;

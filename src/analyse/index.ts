@@ -4,7 +4,7 @@
 
 import { nixDiffLinesIn, type ParsedDiff } from "../model.js";
 import type { Cause, CauseKind, Funnel, PairLines, Report } from "../report.js";
-import { findCauses, type CauseDraft } from "./causes.js";
+import { findCauses, type CauseAnalysis, type CauseDraft } from "./causes.js";
 import { findFrontier } from "./frontier.js";
 import { buildGraph, commonDominator, dominators, MAX_LINKS, pathTo, reach, type PairGraph } from "./graph.js";
 
@@ -28,8 +28,9 @@ export function analyse(diff: ParsedDiff, options: AnalyseOptions): Report {
   return analyseDiff(diff, options).report;
 }
 
-export function analyseDiff(diff: ParsedDiff, options: AnalyseOptions): Analysis {
-  const found = findCauses(diff);
+/** `given`: causes a front end found itself (a closure read directly); otherwise they come from the text's findings. */
+export function analyseDiff(diff: ParsedDiff, options: AnalyseOptions, given?: CauseAnalysis): Analysis {
+  const found = given ?? findCauses(diff);
   const { counts, hiddenInputs } = found;
   const g = buildGraph(diff);
   const { entries: frontier, pairs: onFrontier } = findFrontier(diff, g, found.pathOnly);

@@ -39,14 +39,18 @@ function summary(report: Report): string[] {
   const fragment = !report.top || displayName(report.top.name) !== report.top.name;
   const pairs = plural(report.summary.pairs, "differing derivation");
   const first =
-    (fragment ? `The pasted part of nix-diff's output (${plural(lines, "line")}) ` : `nix-diff printed ${plural(lines, "line")} for ${mdCode(report.top!.name)}; they `) +
+    (report.input.closure
+      ? `drvsquash read ${plural(report.input.closure.derivations, "derivation")} of the two closures of ${mdCode(report.top!.name)}; they `
+      : fragment
+        ? `The pasted part of nix-diff's output (${plural(lines, "line")}) `
+        : `nix-diff printed ${plural(lines, "line")} for ${mdCode(report.top!.name)}; they `) +
     (real.length === 0
       ? `${fragment ? "shows" : "show"} no root cause (${pairs}).`
       : `${fragment ? "comes" : "come"} down to **${plural(real.length, "root cause")}** across ${pairs}.`);
   const all = report.funnels.find((f) => f.scope === "all");
   const via = [...new Set(real.flatMap((c) => c.via))];
   const second = all
-    ? `Every cause reaches the top only through ${mdCode(all.drv)}, which holds ${num(all.lines)} of the ${num(lines)} lines.`
+    ? `Every cause reaches the top only through ${mdCode(all.drv)}, which holds ${num(all.lines)} of the ${num(lines)} ${report.input.closure ? "differing pairs" : "lines"}.`
     : via.length > 0
       ? `${real.length === 1 ? "It reaches" : "They reach"} ${fragment ? "the top of the pasted part" : "the top"} through ${someOf(via.map((v) => mdCode(displayName(v))), 5)}.`
       : "";
@@ -58,7 +62,8 @@ function summary(report: Report): string[] {
       : r.length === 1
         ? `The nix-diff output is input lines ${num(r[0]![0])}–${num(r[0]![1])} of ${num(report.input.lines)}; the rest was set aside.`
         : `The nix-diff output is ${plural(lines, "line")} of ${num(report.input.lines)} input lines; the rest was set aside.`;
-  return [`### drvsquash: ${plural(real.length, "root cause")} in ${plural(lines, "line")} of nix-diff`, "", [first, second, where].filter(Boolean).join(" ")];
+  const input = report.input.closure ? `two closures (${plural(report.input.closure.derivations, "derivation")})` : `${plural(lines, "line")} of nix-diff`;
+  return [`### drvsquash: ${plural(real.length, "root cause")} in ${input}`, "", [first, second, where].filter(Boolean).join(" ")];
 }
 
 /** Derivations that changed outside a pasted fragment: what explains pairs here without their comparison. */
@@ -129,7 +134,7 @@ function html(s: string): string {
 }
 
 function details(c: Cause, i: number, report: Report): string {
-  const lines = c.evidence.map((e) => `${String(e.line).padStart(6)}  ${e.text.length > 300 ? e.text.slice(0, 299) + "…" : e.text}`);
+  const lines = c.evidence.map((e) => `${e.drv !== undefined ? "" : `${String(e.line).padStart(6)}  `}${e.text.length > 300 ? e.text.slice(0, 299) + "…" : e.text}`);
   const { fence, body } = fenceFor(lines);
   const path = c.path.length > 0 ? `Path from the top: ${c.path.map((p) => mdCode(displayName(p))).join(" › ")}` : "";
   const seen = c.seenIn.length > 1 ? `Seen in ${c.seenIn.slice(0, 20).map(mdCode).join(", ")}${c.seenIn.length > 20 ? ` and ${c.seenIn.length - 20} more` : ""}.` : "";
@@ -139,7 +144,7 @@ function details(c: Cause, i: number, report: Report): string {
     "",
     [path, seen].filter(Boolean).join("  \n"),
     "",
-    "The nix-diff lines that show it, with their line numbers in the input:",
+    c.evidence.some((e) => e.drv !== undefined) ? "The derivations and fields that show it:" : "The nix-diff lines that show it, with their line numbers in the input:",
     "",
     fence + "text",
     ...body,

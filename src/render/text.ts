@@ -70,7 +70,7 @@ export function header(report: Report, ctx: RenderContext): string[] {
   const unexplained = report.causes.length - real;
   return [
     fit(
-      `${c.bold("drvsquash")}: ${extent(report)} → ${c.bold(plural(real, "root cause"))}` +
+      `${c.bold("drvsquash")}: ${report.input.closure ? `two closures (${plural(report.input.closure.derivations, "derivation")} read)` : extent(report)} → ${c.bold(plural(real, "root cause"))}` +
         (unexplained ? `, ${plural(unexplained, "unexplained pair")}` : "") +
         ` in ${plural(s.pairs, "differing derivation")}`,
       ctx.width,
@@ -84,7 +84,7 @@ export function funnelSentence(report: Report): string | null {
   const n = all.causes.length;
   return (
     `${n === 1 ? "The cause reaches" : n === 2 ? "Both causes reach" : `All ${n} causes reach`} ${safeText(displayName(report.top.name))} only through ${safeText(all.drv)}` +
-    ` (${num(all.lines)} of ${num(report.input.nixDiffLines)} lines).`
+    ` (${num(all.lines)} of ${num(report.input.nixDiffLines)} ${report.input.closure ? "differing pairs" : "lines"}).`
   );
 }
 
@@ -92,7 +92,7 @@ export function funnelSentence(report: Report): string | null {
 export function heaviestSentence(report: Report): string | null {
   const h = report.heaviest[0];
   if (!h || h.lines * 2 < report.input.nixDiffLines || h.depth === 0) return null;
-  return `${num(h.lines)} of ${num(report.input.nixDiffLines)} lines are under ${safeText(h.name)}.`;
+  return `${num(h.lines)} of ${num(report.input.nixDiffLines)} ${report.input.closure ? "differing pairs" : "lines"} are under ${safeText(h.name)}.`;
 }
 
 export function groupByKind(causes: Cause[]): [CauseKind, Cause[]][] {
@@ -133,6 +133,8 @@ export function causeWhere(cause: Cause, report: Report): string {
   if (cause.kind === "version" || cause.kind === "renamed" || cause.seenIn.length > 1) {
     parts.push(`seen in ${cause.seenIn.length === 1 ? safeText(cause.seenIn[0]!) : `${plural(cause.seenIn.length, "derivation")} (${someOf(cause.seenIn.map(safeText), 1)})`}`);
   }
+  // Read from closures: a cause nix-diff's own output would not show says so first.
+  if (cause.nixDiffShows === false) parts.push("not in nix-diff's output");
   parts.push(`explains ${plural(cause.affects, "pair")}`);
   parts.push(`path: ${shortPath(cause.path, report)}`);
   if (cause.lines.length > 0) parts.push(`line ${cause.lines[0]}`);

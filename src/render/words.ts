@@ -64,7 +64,9 @@ export function sameChangeGroups(causes: Cause[]): Cause[][] {
       continue;
     }
     // The same lines of difference (a pair printed twice shows them twice).
-    const lines = [...new Set(c.evidence.filter((e) => !e.text.startsWith("• ")).map((e) => e.text))];
+    // From closures, evidence names its derivation: the change is the rest.
+    const what = (e: Cause["evidence"][number]): string => (e.drv && e.text.startsWith(`${e.drv}: `) ? e.text.slice(e.drv.length + 2) : e.text);
+    const lines = [...new Set(c.evidence.filter((e) => !e.text.startsWith("• ")).map(what))];
     const change = `${c.source}\u0000${c.summary}\u0000${lines.join("\n")}`;
     const g = byChange.get(change);
     if (g) g.push(c);
