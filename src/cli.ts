@@ -4,6 +4,7 @@
 
 import { createReadStream, readFileSync, statSync } from "node:fs";
 import type { Readable, Writable } from "node:stream";
+import type { ParsedDiff } from "./model.js";
 import yargs from "yargs";
 import { analyseDiff, type Analysis } from "./analyse/index.js";
 import { prunedTree } from "./analyse/tree.js";
@@ -144,10 +145,11 @@ export function decideColour(flag: string, env: Io["env"], isTTY: boolean): bool
   return isTTY;
 }
 
+function write(stream: Writable, text: string): void {
+  stream.write(text);
+}
+
 export async function main(io: Io): Promise<number> {
-  const write = (stream: Writable, text: string): void => {
-    stream.write(text);
-  };
   const version = packageVersion();
   const parsed = await parseArgs(io.argv, version, io.stdout.columns || 100);
   if (parsed.output && !parsed.error) {
@@ -183,9 +185,7 @@ export async function main(io: Io): Promise<number> {
     roots = closureRoots(options.files, options.store);
     if (roots) {
       const { analysis, diff } = analyseClosures(roots, { source: `${roots.old} ${roots.new}`, version });
-      write(io.stdout, render(analysis, diff, options, makeContext(options.colour, options.width)));
-      const found = analysis.report.causes.filter((c) => c.kind !== "unexplained").length;
-      return options.exitCode && found > 0 ? EXIT.causesFound : EXIT.ok;
+      return output(analysis, diff, options, io);
     }
   } catch (e) {
     if (e instanceof DrvError || e instanceof ArgumentError) {
@@ -253,7 +253,11 @@ export async function main(io: Io): Promise<number> {
     return EXIT.badInput;
   }
 
-  const analysis = analyseDiff(diff, { source: sources.join(" "), version });
+  return output(analyseDiff(diff, { source: sources.join(" "), version }), diff, options, io);
+}
+
+/** The report (or --why, --tree) on stdout, the same for both front ends; the exit code. */
+function output(analysis: Analysis, diff: ParsedDiff, options: Options, io: Io): number {
   const report = analysis.report;
   const ctx: RenderContext = makeContext(options.colour, options.width);
   if (options.why !== null) {

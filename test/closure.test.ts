@@ -376,6 +376,18 @@ describe("closures copied from the shared corpus (samples/closures)", () => {
     expect(readme).toContain(r.stdout.trimEnd());
   });
 
+  it("--why works on closures as on text: libapparmor is itself a cause, with its .drv and field, and its chains", async () => {
+    const { store, roots } = unpack("seed-tailscale");
+    const r = await runCli(["--color", "never", "--store", store, "--why", "libapparmor", ...roots]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("libapparmor is itself a cause: libapparmor 4.1.1 → 4.1.2 (systemd-257.10.drv: inputDrvs libapparmor-4.1.1 → libapparmor-4.1.2)");
+    expect(r.stdout).toMatch(/^Why libapparmor-4\.1\.1 differs \(pair \d+; reached from the top by .* › systemd-257\.9 › libapparmor-4\.1\.1\):$/m);
+    expect(r.stdout).toContain("numbers are positions of pairs in the walk");
+    const none = await runCli(["--store", store, "--why", "libaparmor", ...roots]);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain("nearest: libapparmor, libapparmor-4.1.1");
+  });
+
   it("service-enabled: two added inputs and two env changes, nothing else", async () => {
     const causes = await run("service-enabled");
     expect(causes.map((c) => `${c.kind} ${c.drv} ${c.input ?? c.keys?.join()}`).sort()).toEqual([

@@ -30,10 +30,12 @@ export function renderWhy(report: Report, why: WhyResult, format: Format, ctx: R
   }
   for (const i of why.ownCauses) {
     const cause = report.causes[i]!;
-    out.push(`${md ? "- " : ""}${code(why.query)} is itself a cause: ${text(cause.summary)} (line ${cause.lines[0] ?? "?"})`);
+    // From closures a cause has no input line; its first evidence names the .drv and field.
+    const where = cause.lines[0] !== undefined ? `line ${cause.lines[0]}` : text(cause.evidence[0]?.text ?? "");
+    out.push(`${md ? "- " : ""}${code(why.query)} is itself a cause: ${text(cause.summary)}${where ? ` (${where})` : ""}`);
   }
   for (const m of why.matches) {
-    out.push(`${md ? "\n#### " : ""}Why ${code(m.name)} differs (line ${m.line}; reached from the top by ${m.fromTop.map(code).join(" › ")}):`);
+    out.push(`${md ? "\n#### " : ""}Why ${code(m.name)} differs (${report.input.closure ? "pair" : "line"} ${m.line}; reached from the top by ${m.fromTop.map(code).join(" › ")}):`);
     if (m.chains.length === 0) out.push(`${md ? "- " : "  "}no cause is visible below it`);
     for (const ch of m.chains) {
       const cause = report.causes[ch.cause]!;
@@ -41,6 +43,7 @@ export function renderWhy(report: Report, why: WhyResult, format: Format, ctx: R
       out.push(`${md ? "- " : "  "}${text(cause.summary)}: ${chain}`);
     }
   }
-  if (!md && why.matches.length > 0) out.push(c.dim(`(${plural(why.matches.length, "pair")} named ${safeText(why.query)}; numbers are input lines)`));
+  const numbers = report.input.closure ? "numbers are positions of pairs in the walk" : "numbers are input lines";
+  if (!md && why.matches.length > 0) out.push(c.dim(`(${plural(why.matches.length, "pair")} named ${safeText(why.query)}; ${numbers})`));
   return out.map((l) => (md ? l : fit(l, ctx.width))).join("\n") + "\n";
 }
