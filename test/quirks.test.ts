@@ -162,5 +162,10 @@ describe("the same change shown once in the text and Markdown reports", () => {
     const t = await runCli(["--color", "never"], { stdin: text });
     expect(t.stdout).toContain("Source changes (3)\n  bootstrap-stage1-gcc, bootstrap-stage2-gcc and bootstrap-stage3-gcc: setup-hook.sh changed");
     expect(t.stdout.match(/setup-hook\.sh changed/g)).toHaveLength(1);
+    const md = await runCli(["--format", "markdown"], { stdin: text });
+    const rows = md.stdout.split("\n").filter((l) => /^\| \d+ \| Source \|/.test(l));
+    expect(rows).toEqual(["| 1 | Source | `setup-hook.sh changed (1 line differs)` | `bootstrap-stage1-gcc` and 2 more | 2 |"]);
+    expect(md.stdout.match(/<summary>/g)).toHaveLength(1);
+    expect(md.stdout).toContain("Seen in `bootstrap-stage1-gcc`, `bootstrap-stage2-gcc`, `bootstrap-stage3-gcc`.");
   });
 });

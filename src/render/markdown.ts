@@ -9,7 +9,7 @@ import type { Cause, Report } from "../report.js";
 import { num, plural } from "./context.js";
 import { fenceFor, mdCode, mdInline, safeText } from "./sanitize.js";
 import { KIND_TITLES } from "./text.js";
-import { clip, collapsedParts, displayName, rootCauses, someOf } from "./words.js";
+import { clip, collapsedParts, displayName, rootCauses, sameChangeGroups, someOf } from "./words.js";
 
 export const MAX_CHARS = 60_000;
 const MAX_TABLE_ROWS = 100;
@@ -17,7 +17,9 @@ const MAX_TABLE_ROWS = 100;
 export function renderMarkdown(report: Report): string {
   const head = [...summary(report), "", ...table(report), "", ...frontier(report)];
   const tail = tailNotes(report);
-  const sections = report.causes.slice(0, MAX_TABLE_ROWS).map((c, i) => details(c, i, report));
+  // The same change in several derivations is one row and one section (the JSON keeps each cause).
+  const groups = sameChangeGroups(report.causes);
+  const sections = groups.slice(0, MAX_TABLE_ROWS).map((g, i) => details(g, i, report));
   let size = head.join("\n").length + tail.join("\n").length + 200;
   const kept: string[] = [];
   for (const s of sections) {
@@ -25,10 +27,10 @@ export function renderMarkdown(report: Report): string {
     kept.push(s);
     size += s.length + 1;
   }
-  const left = report.causes.length - kept.length;
+  const left = groups.length - kept.length;
   const leftOut =
     left > 0
-      ? [`_The evidence of ${plural(left, "more cause")} is left out to stay under ${num(MAX_CHARS)} characters; \`drvsquash --format json\` has all of it._`, ""]
+      ? [`_The evidence of ${plural(left, "more entry", "more entries")} is left out to stay under ${num(MAX_CHARS)} characters; \`drvsquash --format json\` has all of it._`, ""]
       : [];
   return [...head, ...kept, ...leftOut, ...tail].join("\n").replace(/\n{3,}/g, "\n\n") + "\n";
 }
@@ -85,11 +87,18 @@ function frontier(report: Report): string[] {
 
 function table(report: Report): string[] {
   if (report.causes.length === 0) return [];
-  const rows = report.causes.slice(0, MAX_TABLE_ROWS).map((c, i) => {
-    const seen = c.seenIn.length > 1 ? `${mdCode(c.seenIn[0]!)} and ${num(c.seenIn.length - 1)} more` : mdCode(displayName(c.seenIn[0] ?? c.drv));
-    return `| ${i + 1} | ${KIND_TITLES[c.kind].replace(/ changes$| inputs$| bumps$/, "")} | ${what(c)} | ${seen} | ${num(c.affects)} |`;
+  const groups = sameChangeGroups(report.causes);
+  const rows = groups.slice(0, MAX_TABLE_ROWS).map((g, i) => {
+    const c = g[0]!;
+    const seenIn = seenOf(g);
+    const seen =
+      seenIn.length === 2 ? seenIn.map(mdCode).join(" and ")
+      : seenIn.length > 1 ? `${mdCode(seenIn[0]!)} and ${num(seenIn.length - 1)} more`
+      : mdCode(displayName(seenIn[0] ?? c.drv));
+    // A group's reach: the widest of its causes (their reaches overlap).
+    return `| ${i + 1} | ${KIND_TITLES[c.kind].replace(/ changes$| inputs$| bumps$/, "")} | ${what(c)} | ${seen} | ${num(Math.max(...g.map((x) => x.affects)))} |`;
   });
-  const more = report.causes.length > MAX_TABLE_ROWS ? [`_…and ${plural(report.causes.length - MAX_TABLE_ROWS, "more cause")}._`] : [];
+  const more = groups.length > MAX_TABLE_ROWS ? [`_…and ${plural(groups.length - MAX_TABLE_ROWS, "more entry", "more entries")}._`] : [];
   return ["| # | Kind | What changed | Seen in | Pairs it explains |", "|---|---|---|---|---|", ...rows, ...more];
 }
 
@@ -133,11 +142,18 @@ function html(s: string): string {
   return safeText(s).replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
 }
 
-function details(c: Cause, i: number, report: Report): string {
+/** Where a cause, or the same change in several derivations, is seen. */
+function seenOf(group: Cause[]): string[] {
+  return group.length === 1 ? group[0]!.seenIn : [...new Set(group.flatMap((c) => c.seenIn))];
+}
+
+function details(group: Cause[], i: number, report: Report): string {
+  const c = group[0]!;
+  const seenIn = seenOf(group);
   const lines = c.evidence.map((e) => `${e.drv !== undefined ? "" : `${String(e.line).padStart(6)}  `}${e.text.length > 300 ? e.text.slice(0, 299) + "…" : e.text}`);
   const { fence, body } = fenceFor(lines);
   const path = c.path.length > 0 ? `Path from the top: ${c.path.map((p) => mdCode(displayName(p))).join(" › ")}` : "";
-  const seen = c.seenIn.length > 1 ? `Seen in ${c.seenIn.slice(0, 20).map(mdCode).join(", ")}${c.seenIn.length > 20 ? ` and ${c.seenIn.length - 20} more` : ""}.` : "";
+  const seen = seenIn.length > 1 ? `Seen in ${seenIn.slice(0, 20).map(mdCode).join(", ")}${seenIn.length > 20 ? ` and ${seenIn.length - 20} more` : ""}.` : "";
   return [
     "<details>",
     `<summary>${i + 1}. ${html(KIND_TITLES[c.kind])}: ${html(title(c))}</summary>`,
