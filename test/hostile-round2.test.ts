@@ -1,0 +1,74 @@
+// Issue 12, "hostile input, second round": one `describe` per point. Nothing
+// here times anything: a test that guards a quadratic path runs the input at
+// a size where the quadratic path would take hours (and the linear one well
+// under a second), or counts the work or the output it produced.
+import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { safeText } from "../src/render/sanitize.js";
+import type { Report } from "../src/report.js";
+import { INVISIBLE } from "./generators.js";
+import { runCli, samples } from "./run.js";
+
+const dir = fileURLToPath(samples);
+const read = (f: string): string => readFileSync(join(dir, f), "utf8");
+const ENV = read("env-change/default.txt");
+
+async function json(stdin: string | Buffer, extra: string[] = []): Promise<Report> {
+  const r = await runCli(["--format", "json", ...extra], { stdin });
+  expect(r.stderr).toBe("");
+  expect(r.code).toBe(0);
+  return JSON.parse(r.stdout) as Report;
+}
+
+describe("5. safeText is linear in its input", () => {
+  it("a name of 2 million U+009D (8-bit OSC introducers, none terminated) is shown, not rescanned from each", () => {
+    const s = "\x9d".repeat(2_000_000);
+    const out = safeText(s);
+    expect(out).toBe("<U+009D>".repeat(2_000_000));
+  });
+
+  it("so are 1 million unterminated ESC ] and ESC P, and 8-bit introducers each before an ESC that ends nothing", () => {
+    expect(safeText("\x1b]".repeat(500_000) + "x")).toBe("␛]".repeat(500_000) + "x");
+    expect(safeText("\x90\x1bZ".repeat(300_000))).toBe("<U+0090>".repeat(300_000));
+  });
+
+  it("terminated sequences are still removed", () => {
+    expect(safeText("a\x9d0;t\x9cb\x1b]0;t\x07c\x1bP1\x1b\\d\x9b31me")).toBe("abcde");
+  });
+});
+
+describe("14. zero-width characters and an unterminated ESC ]", () => {
+  it("every zero-width and tag character is made visible by safeText", () => {
+    for (const ch of INVISIBLE.slice(0, 7)) {
+      const out = safeText(`a${ch}b`);
+      expect(out).toBe(`a<U+${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}>b`);
+    }
+  });
+
+  it("an unterminated ESC ] keeps the rest of its line, shown", () => {
+    expect(safeText("ok\x1b]52;c;aGVsbG8= rest")).toBe("ok␛]52;c;aGVsbG8= rest");
+  });
+
+  it("in every format: a name holding them shows them, JSON escapes them", async () => {
+    const hidden = INVISIBLE.slice(0, 7).join("");
+    const text = ENV.replaceAll("libmnl-1.0.5", `lib${hidden}mnl-1.0.5`);
+    for (const argv of [["--color", "never"], ["--format", "markdown"], ["--tree"], ["--why", "libmnl"], ["--format", "markdown", "--tree"]]) {
+      const r = await runCli(argv, { stdin: text });
+      expect(r.code).toBe(0);
+      expect(r.stdout).not.toMatch(/[\u200b-\u200d\u2060\ufeff]|\udb40[\udc00-\udc7f]/);
+      if (!argv.includes("--why")) expect(r.stdout).toContain("lib<U+200B><U+200C><U+200D><U+2060><U+FEFF><U+E0041><U+E007F>mnl");
+    }
+    const j = await runCli(["--format", "json"], { stdin: text });
+    expect(j.stdout).not.toMatch(/[\u200b-\u200d\u2060\ufeff]|\udb40[\udc00-\udc7f]/);
+    expect((JSON.parse(j.stdout) as Report).causes[0]!.drv).toBe(`lib${hidden}mnl-1.0.5`);
+  });
+
+  it("the parser does not let an unterminated ESC ] swallow the rest of an input line", async () => {
+    const text = ENV.replace("configureFlags=", "configureFlags=\x1b]0;x ");
+    const r = await json(text);
+    expect(r.causes[0]!.summary).toContain("--disable-silent-rules");
+  });
+});
