@@ -55,6 +55,9 @@ const HOSTILE = [
   "\x07", "\x08", "\x7f", "\x0b", "\x0c", "\r",
   "\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067", "\u2068", "\u2069", "\u200e", "\u200f", "\u061c", "\u2028", "\u2029",
   "```", "<script>", "|", "</details>", "\ufffd", "\ufeff",
+  // Issue 12: characters that hide text, and Markdown that pings, links or references.
+  "\u200b", "\u200c", "\u200d", "\u2060", "\u{e0041}", "\u{e007f}", "\x1b]8;;", "\x9d".repeat(64),
+  "@octocat", "#123", "https://evil.example/x", "www.evil.example", "`", "``x",
 ];
 const BULLET_STAND_INS = ["* ", "- ", "· ", "", "â€¢ "];
 
@@ -218,9 +221,9 @@ function makeCase(seed: number): Case {
 }
 
 const SGR = /\x1b\[[0-9;]*m/g;
-const UNSAFE = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]/;
+const UNSAFE = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\u2028\u2029\ufeff]|\udb40[\udc00-\udc7f]/;
 // DEL, C1, bidi and line separators: what JSON.stringify leaves raw (it escapes C0 itself).
-const JSON_UNSAFE = /[\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]/;
+const JSON_UNSAFE = /[\x7f-\x9f\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\u2028\u2029\ufeff]|\udb40[\udc00-\udc7f]/;
 const md = new MarkdownIt({ html: true });
 
 function unsafeAt(text: string, allowSgr: boolean): string | null {
