@@ -16,7 +16,7 @@ import { renderMarkdown } from "./render/markdown.js";
 import { renderText } from "./render/text.js";
 import { renderTree } from "./render/tree.js";
 import { renderWhy } from "./render/why.js";
-import { safeText } from "./render/sanitize.js";
+import { safeLines, safeText } from "./render/sanitize.js";
 
 export const FORMATS = ["text", "json", "markdown"] as const;
 export type Format = (typeof FORMATS)[number];
@@ -137,8 +137,9 @@ export function decideColour(flag: string, env: Io["env"], isTTY: boolean): bool
 }
 
 export async function main(io: Io): Promise<number> {
+  // Messages can quote the input or an argument (yargs echoes a bad option): stderr is sanitised whole.
   const write = (stream: Writable, text: string): void => {
-    stream.write(text);
+    stream.write(stream === io.stderr ? safeLines(text) : text);
   };
   const version = packageVersion();
   const parsed = await parseArgs(io.argv, version, io.stdout.columns || 100);
@@ -278,6 +279,13 @@ function render(analysis: Analysis, diff: ReturnType<DiffParser["end"]>, options
   }
 }
 
+/** The one line for a bug: its message made inert and cut short (a message can quote a whole input line). */
+export function internalErrorMessage(e: unknown): string {
+  const raw = e instanceof Error ? e.message : String(e);
+  const text = safeText(raw.length > 300 ? raw.slice(0, 300) : raw);
+  return `drvsquash: internal error: ${text.length > 300 || raw.length > 300 ? text.slice(0, 300) + "…" : text} (please report it, with the input)\n`;
+}
+
 /** Entry point for bin/drvsquash.js: the real process, quiet on a closed pipe. */
 export function run(): void {
   // A reader that went away (`| head`) ends us quietly; any other write error
@@ -289,7 +297,7 @@ export function run(): void {
     failed = true;
     if (stream === "stdout") {
       try {
-        process.stderr.write(`drvsquash: cannot write the report: ${e.message}\n`);
+        process.stderr.write(`drvsquash: cannot write the report: ${safeText(e.message)}\n`);
       } catch {
         // stderr is gone too: nothing left to tell.
       }
@@ -313,9 +321,8 @@ export function run(): void {
     },
     (e: unknown) => {
       settled = true;
-      const err = e as Error;
-      process.stderr.write(`drvsquash: internal error: ${err?.message ?? String(e)} (please report it, with the input)\n`);
-      if (process.env.DRVSQUASH_DEBUG) process.stderr.write(`${err?.stack ?? ""}\n`);
+      process.stderr.write(internalErrorMessage(e));
+      if (process.env.DRVSQUASH_DEBUG) process.stderr.write(`${safeLines((e as Error)?.stack ?? "")}\n`);
       process.exitCode = EXIT.internal;
     },
   );

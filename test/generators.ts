@@ -52,8 +52,8 @@ export function sharedName(k: number): string {
 }
 
 /** Point 3: a store directory of `len` characters holding terminal escapes. */
-export function longStoreDir(len: number): string {
-  const dir = "/" + ("s\x1bc\x9d0;t\x07".repeat(Math.ceil(len / 8)).slice(0, len));
+export function longStoreDir(len: number, fill = "a"): string {
+  const dir = "/" + fill.repeat(len) + "\x1bc\x9d0;t\x07";
   return paths(0, "top", 0, dir) + "• The input derivation named `a-1.0` differs\n" + paths(1, "a-1.0", 2, dir) + envChange(2, "k", "x", "y");
 }
 

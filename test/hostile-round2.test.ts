@@ -2,14 +2,14 @@
 // here times anything: a test that guards a quadratic path runs the input at
 // a size where the quadratic path would take hours (and the linear one well
 // under a second), or counts the work or the output it produced.
-import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { safeText } from "../src/render/sanitize.js";
 import type { Report } from "../src/report.js";
-import { INVISIBLE } from "./generators.js";
+import { internalErrorMessage } from "../src/cli.js";
+import { INVISIBLE, longStoreDir } from "./generators.js";
 import { runCli, samples } from "./run.js";
 
 const dir = fileURLToPath(samples);
@@ -70,5 +70,40 @@ describe("14. zero-width characters and an unterminated ESC ]", () => {
     const text = ENV.replace("configureFlags=", "configureFlags=\x1b]0;x ");
     const r = await json(text);
     expect(r.causes[0]!.summary).toContain("--disable-silent-rules");
+  });
+});
+
+/** Raw terminal controls: ESC, other C0 but tab and newline, DEL, C1. */
+const RAW_CONTROL = /[\x00-\x08\x0b-\x1f\x7f-\x9f]/;
+
+describe("3. a 32k-character store directory; every message sanitised", () => {
+  it("a store directory of 40,000 characters (with escapes) is read and reported, not an internal error", async () => {
+    for (const fill of ["a", ".", "+"]) {
+      const r = await runCli(["--format", "json"], { stdin: longStoreDir(40_000, fill) });
+      expect(r.stderr).toBe("");
+      expect(r.code).toBe(0);
+      const report = JSON.parse(r.stdout) as Report;
+      expect(report.causes.map((c) => c.summary)).toEqual(["k: x → y"]);
+    }
+    const t = await runCli(["--color", "never"], { stdin: longStoreDir(40_000) });
+    expect(t.code).toBe(0);
+    expect(t.stdout).not.toMatch(RAW_CONTROL);
+  });
+
+  it("yargs' option errors echo the bad option or value inertly", async () => {
+    for (const argv of [["--bad\x1bc\x9d0;t\x07x"], ["--format", "x\x1b]0;t\x07"], ["--color", "\u202e"]]) {
+      const r = await runCli(argv, { stdin: ENV });
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/^drvsquash: /);
+      expect(r.stderr).not.toMatch(RAW_CONTROL);
+      expect(r.stderr).not.toContain("\u202e");
+    }
+  });
+
+  it("an internal error's message is sanitised and cut to a bounded length", () => {
+    const msg = internalErrorMessage(new Error(`Invalid regular expression: /${"\x1bc\x9d0;t\x07".repeat(10_000)}/`));
+    expect(msg).not.toMatch(RAW_CONTROL);
+    expect(msg.length).toBeLessThan(1000);
+    expect(msg).toMatch(/^drvsquash: internal error: Invalid regular expression: .*… \(please report it, with the input\)\n$/);
   });
 });

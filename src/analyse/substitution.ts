@@ -16,10 +16,21 @@ export interface SubstitutionContext {
   outputsChanged: Set<string>;
 }
 
-const PATH_TAIL = "[0-9a-z]{32}-([A-Za-z0-9+._?=-]*)";
+// `/<hash>-<name>`; a store path is one whose `/` ends the store directory. The
+// directory comes from the input, so it is compared as a string, never built
+// into a pattern (a 32k-character one does not compile).
+const PATH_TAIL = /\/[0-9a-z]{32}-([A-Za-z0-9+._?=-]*)/g;
 
-function escapeRe(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+/** The store paths in `value`: where each starts (its store directory included), ends, and its name. */
+function* storePaths(value: string, storeDir: string): Generator<{ start: number; end: number; name: string }> {
+  const re = new RegExp(PATH_TAIL);
+  let last = 0;
+  for (let m = re.exec(value); m !== null; m = re.exec(value)) {
+    const start = m.index - storeDir.length;
+    if (start < last || !value.startsWith(storeDir, start)) continue;
+    last = re.lastIndex;
+    yield { start, end: last, name: m[1] ?? "" };
+  }
 }
 
 /** True when `name` is input `input` or one of its outputs / its `.drv`. */
@@ -30,15 +41,12 @@ export function namesInput(name: string, input: string): boolean {
 }
 
 export class Substitution {
-  private readonly re: RegExp;
-  constructor(private readonly ctx: SubstitutionContext) {
-    this.re = new RegExp(`${escapeRe(ctx.storeDir)}/${PATH_TAIL}`, "g");
-  }
+  constructor(private readonly ctx: SubstitutionContext) {}
 
   /** `value` with every store path reduced to what must stay equal if nothing but inputs changed. */
   normalize(value: string, side: "old" | "new", dropAddedRemoved = true): string {
     const { renames, removed, added, outputsChanged } = this.ctx;
-    const out = value.replace(this.re, (_m, name: string) => {
+    const reduce = (name: string): string => {
       let n = name;
       if (dropAddedRemoved) {
         for (const r of side === "old" ? removed : added) if (namesInput(n, r)) return "";
@@ -53,7 +61,14 @@ export class Substitution {
       }
       for (const o of outputsChanged) if (namesInput(n, o)) return `@/${o}`;
       return `@/${n}`;
-    });
+    };
+    let out = "";
+    let copied = 0;
+    for (const p of storePaths(value, this.ctx.storeDir)) {
+      out += value.slice(copied, p.start) + reduce(p.name);
+      copied = p.end;
+    }
+    out += value.slice(copied);
     return out.replace(/\s+/g, " ").trim();
   }
 
@@ -61,8 +76,8 @@ export class Substitution {
   mentionedInput(text: string, side: "old" | "new"): string | null {
     const names = side === "old" ? this.ctx.removed : this.ctx.added;
     if (names.size === 0) return null;
-    for (const m of text.matchAll(this.re)) {
-      for (const n of names) if (namesInput(m[1] ?? "", n)) return n;
+    for (const p of storePaths(text, this.ctx.storeDir)) {
+      for (const n of names) if (namesInput(p.name, n)) return n;
     }
     return null;
   }

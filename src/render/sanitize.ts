@@ -115,6 +115,11 @@ export function safeText(s: string): string {
   return stripEscapes(s).replace(UNSAFE_CHAR, visible);
 }
 
+/** `safeText` line by line, for a message of several lines: the line breaks stay, nothing else. */
+export function safeLines(s: string): string {
+  return s.split("\n").map(safeText).join("\n");
+}
+
 function longestRun(s: string, ch: string): number {
   let best = 0;
   let run = 0;
