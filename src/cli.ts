@@ -2,7 +2,7 @@
 // render. Only this module touches argv, the environment and the terminal;
 // `main` takes them as arguments so tests call it like a user would.
 
-import { createReadStream, readFileSync, statSync } from "node:fs";
+import { createReadStream, readFileSync, readlinkSync, statSync } from "node:fs";
 import type { Readable, Writable } from "node:stream";
 import yargs from "yargs";
 import { analyseDiff, type Analysis } from "./analyse/index.js";
@@ -38,6 +38,8 @@ export interface Io {
   stdout: Writable & { isTTY?: boolean; columns?: number };
   stderr: Writable & { isTTY?: boolean };
   env: Record<string, string | undefined>;
+  /** stdout was closed when drvsquash started (`>&-`): the report would be lost. */
+  stdoutClosed?: boolean;
 }
 
 export interface Options {
@@ -83,7 +85,7 @@ Exit codes:
   1  with --exit-code: root causes were found
   2  the input could not be used: missing or unreadable file, empty, binary,
      not nix-diff output (nix-diff-rs, diff-closures, nvd are named), a bad
-     option, or --strict and a line that is not nix-diff's
+     option, --strict and a line that is not nix-diff's, or stdout closed
   3  an internal error in drvsquash (please report it with the input)`;
 
 type Parsed = { argv: Record<string, unknown> | null; output: string; error: Error | null };
@@ -167,6 +169,11 @@ export async function main(io: Io): Promise<number> {
     showUnrecognized: a["showUnrecognized"] === true,
     progress: typeof a["progress"] === "boolean" ? (a["progress"] as boolean) : io.stderr.isTTY === true && !io.env.CI,
   };
+
+  if (io.stdoutClosed && !options.exitCode) {
+    write(io.stderr, "drvsquash: stdout is closed, so the report has nowhere to go (redirect it to a file, or to /dev/null to discard it)\n");
+    return EXIT.badInput;
+  }
 
   if (options.files.length === 0 && io.stdin.isTTY) {
     write(
@@ -279,6 +286,22 @@ function render(analysis: Analysis, diff: ReturnType<DiffParser["end"]>, options
   }
 }
 
+/**
+ * Node reopens a closed stdout (`>&-`) on /dev/null before any code runs, so
+ * writes to it succeed and the report is lost in silence. It opens it
+ * read-write, where a shell's `>/dev/null` opens it write-only: on Linux,
+ * /proc tells the two apart. (Elsewhere this cannot be known: false.)
+ */
+function stdoutWasClosed(): boolean {
+  try {
+    if (readlinkSync("/proc/self/fd/1") !== "/dev/null") return false;
+    const flags = /^flags:\s*([0-7]+)/m.exec(readFileSync("/proc/self/fdinfo/1", "utf8"));
+    return flags !== null && (parseInt(flags[1]!, 8) & 3) === 2;
+  } catch {
+    return false;
+  }
+}
+
 /** The one line for a bug: its message made inert and cut short (a message can quote a whole input line). */
 export function internalErrorMessage(e: unknown): string {
   const raw = e instanceof Error ? e.message : String(e);
@@ -314,7 +337,7 @@ export function run(): void {
     process.stderr.write("drvsquash: internal error: the input was never finished reading (please report it, with the input)\n");
     process.exitCode = EXIT.internal;
   });
-  main({ argv: process.argv.slice(2), stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env }).then(
+  main({ argv: process.argv.slice(2), stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env, stdoutClosed: stdoutWasClosed() }).then(
     (code) => {
       settled = true;
       process.exitCode = code;

@@ -2,6 +2,7 @@
 // here times anything: a test that guards a quadratic path runs the input at
 // a size where the quadratic path would take hours (and the linear one well
 // under a second), or counts the work or the output it produced.
+import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -105,5 +106,26 @@ describe("3. a 32k-character store directory; every message sanitised", () => {
     expect(msg).not.toMatch(RAW_CONTROL);
     expect(msg.length).toBeLessThan(1000);
     expect(msg).toMatch(/^drvsquash: internal error: Invalid regular expression: .*… \(please report it, with the input\)\n$/);
+  });
+});
+
+describe("15. stdout closed", () => {
+  const repo = fileURLToPath(new URL("..", import.meta.url));
+  const sh = (script: string): { status: number | null; stderr: string } => {
+    const r = spawnSync("bash", ["-c", script], { cwd: repo, encoding: "utf8", timeout: 30_000 });
+    return { status: r.status, stderr: r.stderr };
+  };
+
+  it("`>&-`: exit 2 and a message on stderr, not a lost report and exit 0", { timeout: 30_000 }, () => {
+    for (const args of ["samples/env-change/default.txt", "--format json samples/env-change/default.txt", "--tree samples/env-change/default.txt"]) {
+      const r = sh(`node bin/drvsquash.js ${args} >&-`);
+      expect(r.status).toBe(2);
+      expect(r.stderr).toBe("drvsquash: stdout is closed, so the report has nowhere to go (redirect it to a file, or to /dev/null to discard it)\n");
+    }
+  });
+
+  it("`>/dev/null`, and `--exit-code` with stdout closed, still run (the exit code is the answer)", { timeout: 30_000 }, () => {
+    expect(sh("node bin/drvsquash.js samples/env-change/default.txt >/dev/null")).toEqual({ status: 0, stderr: "" });
+    expect(sh("node bin/drvsquash.js --exit-code samples/env-change/default.txt >&-")).toEqual({ status: 1, stderr: "" });
   });
 });
