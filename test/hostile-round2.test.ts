@@ -6,11 +6,14 @@ import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { PassThrough, Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
+import { main } from "../src/cli.js";
 import { safeText } from "../src/render/sanitize.js";
 import type { Report } from "../src/report.js";
 import { internalErrorMessage } from "../src/cli.js";
-import { INVISIBLE, longStoreDir } from "./generators.js";
+import type { RunResult } from "./run.js";
+import { crOnly, INVISIBLE, longStoreDir } from "./generators.js";
 import { runCli, samples } from "./run.js";
 
 const dir = fileURLToPath(samples);
@@ -22,6 +25,18 @@ async function json(stdin: string | Buffer, extra: string[] = []): Promise<Repor
   expect(r.stderr).toBe("");
   expect(r.code).toBe(0);
   return JSON.parse(r.stdout) as Report;
+}
+
+/** main() with stdin from any stream. */
+async function runStream(argv: string[], stdin: Readable): Promise<RunResult> {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  const out: Buffer[] = [];
+  const err: Buffer[] = [];
+  stdout.on("data", (c: Buffer) => out.push(c));
+  stderr.on("data", (c: Buffer) => err.push(c));
+  const code = await main({ argv, stdin: Object.assign(stdin, { isTTY: false }), stdout, stderr, env: {} });
+  return { code, stdout: Buffer.concat(out).toString("utf8"), stderr: Buffer.concat(err).toString("utf8") };
 }
 
 describe("5. safeText is linear in its input", () => {
@@ -127,5 +142,34 @@ describe("15. stdout closed", () => {
   it("`>/dev/null`, and `--exit-code` with stdout closed, still run (the exit code is the answer)", { timeout: 30_000 }, () => {
     expect(sh("node bin/drvsquash.js samples/env-change/default.txt >/dev/null")).toEqual({ status: 0, stderr: "" });
     expect(sh("node bin/drvsquash.js --exit-code samples/env-change/default.txt >&-")).toEqual({ status: 1, stderr: "" });
+  });
+});
+
+describe("12. lone CR line ends", () => {
+  const causesOf = (r: Report): string[] => r.causes.map((c) => `${c.kind} ${c.drv} ${c.summary}`);
+
+  it("a CR-only file is read like the LF one, not refused as not nix-diff", async () => {
+    const clean = await json(ENV);
+    const r = await json(crOnly(ENV));
+    expect(causesOf(r)).toEqual(causesOf(clean));
+    expect(r.input.lines).toBe(clean.input.lines);
+    expect(r.input.unrecognized).toBe(0);
+  });
+
+  it("mixed CRLF, LF and CR ends, and a CRLF split across chunks", async () => {
+    const clean = await json(ENV);
+    const ends = ["\r\n", "\n", "\r"];
+    const mixed = ENV.replace(/\n$/, "").split("\n").map((l, i) => l + ends[i % 3]).join("");
+    const r = await json(mixed);
+    expect(causesOf(r)).toEqual(causesOf(clean));
+    expect(r.input.lines).toBe(clean.input.lines);
+    expect(r.input.unrecognized).toBe(0);
+    // One byte per chunk: every CR arrives before the byte that says whether it is a CRLF.
+    const bytes = Buffer.from(mixed);
+    const s = await runStream(["--format", "json"], Readable.from((function* () { for (let i = 0; i < bytes.length; i++) yield bytes.subarray(i, i + 1); })()));
+    expect(s.code).toBe(0);
+    const byByte = JSON.parse(s.stdout) as Report;
+    expect(causesOf(byByte)).toEqual(causesOf(clean));
+    expect(byByte.input.lines).toBe(clean.input.lines);
   });
 });

@@ -12,6 +12,7 @@
 import { fstatSync } from "node:fs";
 import { Transform, type Readable, type TransformCallback } from "node:stream";
 import split2 from "split2";
+import { loneCrToLf, LoneCrToLf } from "./lineEnds.js";
 import type { ParsedDiff } from "../model.js";
 import { DiffParser } from "../parse/parser.js";
 import { jsonToLines, JsonShapeError } from "../parse/jsonToText.js";
@@ -234,7 +235,7 @@ async function readStream(stream: Readable, parser: DiffParser, options: ReadOpt
   // never emit 'end' again: waiting for it would end the process silently.
   if (stream.readableEnded || stream.destroyed) throw new InputError("already read to its end; `-` (stdin) can be named only once");
   const head = await readHead(stream, SNIFF_BYTES);
-  const kind = sniff(head.bytes);
+  const kind = sniff(loneCrToLf(head.bytes));
   if (kind.kind === "empty") rejectDirectory(stream);
   rejectUnless(kind);
   if (kind.kind === "nix-diff-json") return readJson(head, stream, parser, options.maxJsonBytes ?? DEFAULT_MAX_JSON);
@@ -248,7 +249,7 @@ async function readStream(stream: Readable, parser: DiffParser, options: ReadOpt
     const fail = (e: unknown): void => {
       if (failed) return;
       failed = true;
-      stream.unpipe?.(guard);
+      stream.unpipe?.();
       reject(e);
     };
     splitter.on("data", (line: string) => {
@@ -272,10 +273,12 @@ async function readStream(stream: Readable, parser: DiffParser, options: ReadOpt
     splitter.on("error", fail);
     guard.on("error", fail);
     stream.on("error", fail);
-    guard.pipe(splitter);
-    guard.write(head.bytes);
-    if (head.ended) guard.end();
-    else stream.pipe(guard);
+    const lineEnds = new LoneCrToLf();
+    lineEnds.on("error", fail);
+    lineEnds.pipe(guard).pipe(splitter);
+    lineEnds.write(head.bytes);
+    if (head.ended) lineEnds.end();
+    else stream.pipe(lineEnds);
   });
   parser.stats.pasteRepairs += repair.repairs;
   // `cut -c1-200`, a log viewer's column limit: every longer line lost its end.
