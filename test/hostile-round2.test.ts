@@ -13,7 +13,8 @@ import { safeText } from "../src/render/sanitize.js";
 import type { Report } from "../src/report.js";
 import { internalErrorMessage } from "../src/cli.js";
 import type { RunResult } from "./run.js";
-import { crOnly, INVISIBLE, longStoreDir } from "./generators.js";
+import { MAX_JSON_DEPTH } from "../src/parse/jsonToText.js";
+import { crOnly, deepJson, INVISIBLE, longStoreDir } from "./generators.js";
 import { runCli, samples } from "./run.js";
 
 const dir = fileURLToPath(samples);
@@ -171,5 +172,22 @@ describe("12. lone CR line ends", () => {
     const byByte = JSON.parse(s.stdout) as Report;
     expect(causesOf(byByte)).toEqual(causesOf(clean));
     expect(byByte.input.lines).toBe(clean.input.lines);
+  });
+});
+
+describe("9. nix-diff --json nested 100k deep", () => {
+  it("is refused in one line naming the depth limit, before its quadratic text is built", async () => {
+    const r = await runCli([], { stdin: deepJson(100_000) });
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toBe(
+      `drvsquash: the nix-diff --json input nests derivation pairs more than ${MAX_JSON_DEPTH.toLocaleString("en-US")} deep, drvsquash's limit (a real derivation graph is a few hundred deep)\n`,
+    );
+  });
+
+  it("up to the limit it is read, down to the change at the bottom", async () => {
+    const r = await json(deepJson(MAX_JSON_DEPTH - 1));
+    expect(r.input.json).toBe(true);
+    expect(r.causes.map((c) => `${c.kind} ${c.drv}`)).toEqual([`env d${MAX_JSON_DEPTH - 1}`]);
   });
 });

@@ -15,7 +15,7 @@ import split2 from "split2";
 import { loneCrToLf, LoneCrToLf } from "./lineEnds.js";
 import type { ParsedDiff } from "../model.js";
 import { DiffParser } from "../parse/parser.js";
-import { jsonToLines, JsonShapeError } from "../parse/jsonToText.js";
+import { JsonDepthError, jsonToLines, JsonShapeError } from "../parse/jsonToText.js";
 import { looksCutAtWidth, MIN_CUT_WIDTH, PasteRepair } from "./paste.js";
 import { sniff, type Sniff } from "./detect.js";
 
@@ -381,6 +381,7 @@ async function readJson(head: { bytes: Buffer; ended: boolean }, stream: Readabl
     for (const line of jsonToLines(doc)) parser.push(line);
   } catch (e) {
     if (e instanceof JsonShapeError) throw new InputError(`the JSON is not nix-diff --json output: ${e.message}`);
+    if (e instanceof JsonDepthError) throw new InputError(e.message);
     throw e;
   }
 }
