@@ -14,7 +14,8 @@ import type { Report } from "../src/report.js";
 import { internalErrorMessage } from "../src/cli.js";
 import type { RunResult } from "./run.js";
 import { MAX_JSON_DEPTH } from "../src/parse/jsonToText.js";
-import { crOnly, deepJson, INVISIBLE, longStoreDir } from "./generators.js";
+import { MAX_SPLITS, rebuild } from "../src/analyse/textDiff.js";
+import { crOnly, deepJson, INVISIBLE, longStoreDir, plusRun } from "./generators.js";
 import { runCli, samples } from "./run.js";
 
 const dir = fileURLToPath(samples);
@@ -189,5 +190,21 @@ describe("9. nix-diff --json nested 100k deep", () => {
     const r = await json(deepJson(MAX_JSON_DEPTH - 1));
     expect(r.input.json).toBe(true);
     expect(r.causes.map((c) => `${c.kind} ${c.drv}`)).toEqual([`env d${MAX_JSON_DEPTH - 1}`]);
+  });
+});
+
+describe("7. line-mode readings of `- + + + …`", () => {
+  it("a value of 30k `+ ` gives at most MAX_SPLITS + 1 readings, and one of 300k is reported", async () => {
+    const line = "- " + "+ ".repeat(30_000) + "a";
+    expect(rebuild(line).length).toBeLessThanOrEqual(MAX_SPLITS + 1);
+    const r = await json(plusRun(300_000));
+    expect(r.causes).toHaveLength(1);
+  });
+
+  it("the split that makes both sides equally long is still among them", () => {
+    const half = "+ x ".repeat(50);
+    const line = `- ${half}+ ${half}`;
+    const readings = rebuild(line);
+    expect(readings.some((x) => x.old === x.new)).toBe(true);
   });
 });
