@@ -14,8 +14,10 @@ import type { Report } from "../src/report.js";
 import { internalErrorMessage } from "../src/cli.js";
 import type { RunResult } from "./run.js";
 import { MAX_JSON_DEPTH } from "../src/parse/jsonToText.js";
+import type { PairGraph } from "../src/analyse/graph.js";
+import { MAX_VIA, reach } from "../src/analyse/reach.js";
 import { MAX_SPLITS, rebuild } from "../src/analyse/textDiff.js";
-import { crOnly, deepJson, INVISIBLE, longStoreDir, plusRun } from "./generators.js";
+import { backMentions, crOnly, deepJson, INVISIBLE, longStoreDir, plusRun } from "./generators.js";
 import { runCli, samples } from "./run.js";
 
 const dir = fileURLToPath(samples);
@@ -206,5 +208,77 @@ describe("7. line-mode readings of `- + + + …`", () => {
     const line = `- ${half}+ ${half}`;
     const readings = rebuild(line);
     expect(readings.some((x) => x.old === x.new)).toBe(true);
+  });
+});
+
+/** A PairGraph for reach(): the top (0) with inputs 1…k, each mentioning `m` earlier ones. */
+function mentionGraph(k: number, m: number): PairGraph {
+  const n = k + 1;
+  const out: number[][] = Array.from({ length: n }, () => []);
+  const inn: number[][] = Array.from({ length: n }, () => []);
+  const link = (a: number, b: number): void => {
+    out[a]!.push(b);
+    inn[b]!.push(a);
+  };
+  for (let i = 1; i <= k; i++) link(0, i);
+  for (let i = 2; i <= k; i++) for (let j = 1; j <= m; j++) link(i, 1 + ((i * 7919 + j * 104729) % (i - 1)));
+  const key = new Int32Array(n).map((_, i) => i);
+  return { out, in: inn, key, keys: n, ambiguities: [], ambiguousMentions: 0, mentions: 0, unresolved: 0, pred: new Int32Array(n), roots: [0] };
+}
+
+/** Distinct pairs with `id` below them, by a search up the reverse edges. */
+function ancestorCount(g: PairGraph, id: number): number {
+  const seen = new Set([id]);
+  const stack = [id];
+  while (stack.length > 0) for (const u of g.in[stack.pop()!]!) if (!seen.has(u)) (seen.add(u), stack.push(u));
+  return seen.size;
+}
+
+describe("8. reach over many causes", () => {
+  it("100k causes and 1.6M mention edges: work bounded by a constant times the graph, affects estimated and said", () => {
+    const g = mentionGraph(100_000, 16);
+    const causes = Array.from({ length: 100_000 }, (_, i) => [i + 1]);
+    const r = reach(g, causes);
+    const size = g.out.length + g.out.reduce((a, o) => a + o.length, 0);
+    // Bitsets for every cause would be size × 100k / 32 ≈ 3,000 × size.
+    expect(r.work).toBeLessThan(200 * size);
+    expect(r.estimated).toBe(true);
+    for (const c of [1, 10, 1000, 50_000, 99_000, 99_999]) {
+      const truth = ancestorCount(g, c + 1);
+      expect(Math.abs(r.affects[c]! - truth) / truth, `cause ${c}: ${r.affects[c]} for ${truth}`).toBeLessThan(0.4);
+    }
+    // via: exact, first MAX_VIA in the top's order, and cut when there are more.
+    expect(r.via[99_999]).toEqual([100_000]);
+    expect(r.viaCut[99_999]).toBe(false);
+    expect(r.via[0]!.length).toBe(MAX_VIA);
+    expect(r.viaCut[0]).toBe(true);
+    expect(r.via[0]![0]).toBe(1);
+  });
+
+  it("a small graph is counted exactly", () => {
+    const g = mentionGraph(300, 3);
+    const causes = Array.from({ length: 300 }, (_, i) => [i + 1]);
+    const r = reach(g, causes);
+    expect(r.estimated).toBe(false);
+    for (const c of [0, 5, 150, 299]) expect(r.affects[c]).toBe(ancestorCount(g, c + 1));
+  });
+});
+
+describe("1. mentions pointing back up the tree", () => {
+  it("10k inputs of the top that each mention the top: the report stays linear (via capped, said)", async () => {
+    const input = backMentions(10_000);
+    const r = await runCli(["--format", "json"], { stdin: input });
+    expect(r.code).toBe(0);
+    // Before: every cause listed all 10k inputs as `via` (100M names, a V8 abort).
+    expect(r.stdout.length).toBeLessThan(input.length * 20);
+    const report = JSON.parse(r.stdout) as Report;
+    expect(report.causes).toHaveLength(10_000);
+    for (const c of report.causes) {
+      expect(c.via.length).toBeLessThanOrEqual(MAX_VIA);
+      expect(c.viaCut).toBe(true);
+    }
+    expect(report.notes.join("\n")).toContain("`via` lists the first 16");
+    const md = await runCli(["--format", "markdown"], { stdin: input });
+    expect(md.code).toBe(0);
   });
 });
