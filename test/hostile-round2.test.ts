@@ -14,10 +14,10 @@ import type { Report } from "../src/report.js";
 import { internalErrorMessage } from "../src/cli.js";
 import type { RunResult } from "./run.js";
 import { MAX_JSON_DEPTH } from "../src/parse/jsonToText.js";
-import type { PairGraph } from "../src/analyse/graph.js";
+import { MAX_LINKS, type PairGraph } from "../src/analyse/graph.js";
 import { MAX_VIA, reach } from "../src/analyse/reach.js";
 import { MAX_SPLITS, rebuild } from "../src/analyse/textDiff.js";
-import { backMentions, crOnly, deepJson, INVISIBLE, longStoreDir, plusRun } from "./generators.js";
+import { backMentions, crOnly, deepJson, INVISIBLE, longStoreDir, plusRun, sharedName } from "./generators.js";
 import { runCli, samples } from "./run.js";
 
 const dir = fileURLToPath(samples);
@@ -280,5 +280,17 @@ describe("1. mentions pointing back up the tree", () => {
     expect(report.notes.join("\n")).toContain("`via` lists the first 16");
     const md = await runCli(["--format", "markdown"], { stdin: input });
     expect(md.code).toBe(0);
+  });
+});
+
+describe("2. --tree with a name shared by many pairs", () => {
+  it("5,000 pairs named `source` and 5,000 mentions of it: each reference lists its own nearest targets only", async () => {
+    const r = await runCli(["--tree", "--color", "never", "--width", "0"], { stdin: sharedName(5_000) });
+    expect(r.code).toBe(0);
+    const refs = r.stdout.split("\n").filter((l) => l.includes("↪ source: already compared"));
+    expect(refs).toHaveLength(5_000);
+    // Before: every reference listed the union of all of them (5,000 line numbers each).
+    for (const l of refs) expect(l.split(" or ").length).toBeLessThanOrEqual(MAX_LINKS);
+    expect(refs.at(-1)).toMatch(/shown at line \d+( or \d+){15}$/);
   });
 });
