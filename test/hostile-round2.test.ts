@@ -44,7 +44,7 @@ async function runStream(argv: string[], stdin: Readable): Promise<RunResult> {
 }
 
 describe("5. safeText is linear in its input", () => {
-  it("a name of 2 million U+009D (8-bit OSC introducers, none terminated) is shown, not rescanned from each", () => {
+  it("a name of 2 million U+009D (8-bit OSC introducers, none terminated) is shown, not rescanned from each", { timeout: 60_000 }, () => {
     const s = "\x9d".repeat(2_000_000);
     const out = safeText(s);
     expect(out).toBe("<U+009D>".repeat(2_000_000));
@@ -179,7 +179,7 @@ describe("12. lone CR line ends", () => {
 });
 
 describe("9. nix-diff --json nested 100k deep", () => {
-  it("is refused in one line naming the depth limit, before its quadratic text is built", async () => {
+  it("is refused in one line naming the depth limit, before its quadratic text is built", { timeout: 60_000 }, async () => {
     const r = await runCli([], { stdin: deepJson(100_000) });
     expect(r.code).toBe(2);
     expect(r.stdout).toBe("");
@@ -196,7 +196,7 @@ describe("9. nix-diff --json nested 100k deep", () => {
 });
 
 describe("7. line-mode readings of `- + + + …`", () => {
-  it("a value of 30k `+ ` gives at most MAX_SPLITS + 1 readings, and one of 300k is reported", async () => {
+  it("a value of 30k `+ ` gives at most MAX_SPLITS + 1 readings, and one of 300k is reported", { timeout: 60_000 }, async () => {
     const line = "- " + "+ ".repeat(30_000) + "a";
     expect(rebuild(line).length).toBeLessThanOrEqual(MAX_SPLITS + 1);
     const r = await json(plusRun(300_000));
@@ -235,7 +235,7 @@ function ancestorCount(g: PairGraph, id: number): number {
 }
 
 describe("8. reach over many causes", () => {
-  it("100k causes and 1.6M mention edges: work bounded by a constant times the graph, affects estimated and said", () => {
+  it("100k causes and 1.6M mention edges: work bounded by a constant times the graph, affects estimated and said", { timeout: 60_000 }, () => {
     const g = mentionGraph(100_000, 16);
     const causes = Array.from({ length: 100_000 }, (_, i) => [i + 1]);
     const r = reach(g, causes);
@@ -265,7 +265,7 @@ describe("8. reach over many causes", () => {
 });
 
 describe("1. mentions pointing back up the tree", () => {
-  it("10k inputs of the top that each mention the top: the report stays linear (via capped, said)", async () => {
+  it("10k inputs of the top that each mention the top: the report stays linear (via capped, said)", { timeout: 60_000 }, async () => {
     const input = backMentions(10_000);
     const r = await runCli(["--format", "json"], { stdin: input });
     expect(r.code).toBe(0);
@@ -284,7 +284,7 @@ describe("1. mentions pointing back up the tree", () => {
 });
 
 describe("2. --tree with a name shared by many pairs", () => {
-  it("5,000 pairs named `source` and 5,000 mentions of it: each reference lists its own nearest targets only", async () => {
+  it("5,000 pairs named `source` and 5,000 mentions of it: each reference lists its own nearest targets only", { timeout: 60_000 }, async () => {
     const r = await runCli(["--tree", "--color", "never", "--width", "0"], { stdin: sharedName(5_000) });
     expect(r.code).toBe(0);
     const refs = r.stdout.split("\n").filter((l) => l.includes("↪ source: already compared"));
