@@ -17,7 +17,7 @@ import { MAX_JSON_DEPTH } from "../src/parse/jsonToText.js";
 import { MAX_LINKS, type PairGraph } from "../src/analyse/graph.js";
 import { MAX_VIA, reach } from "../src/analyse/reach.js";
 import { MAX_SPLITS, rebuild } from "../src/analyse/textDiff.js";
-import { backMentions, crOnly, deepJson, INVISIBLE, longStoreDir, plusRun, sharedName } from "./generators.js";
+import { backMentions, crOnly, deepJson, INVISIBLE, longStoreDir, manyBumps, plusRun, sharedName } from "./generators.js";
 import { runCli, samples } from "./run.js";
 
 const dir = fileURLToPath(samples);
@@ -292,5 +292,14 @@ describe("2. --tree with a name shared by many pairs", () => {
     // Before: every reference listed the union of all of them (5,000 line numbers each).
     for (const l of refs) expect(l.split(" or ").length).toBeLessThanOrEqual(MAX_LINKS);
     expect(refs.at(-1)).toMatch(/shown at line \d+( or \d+){15}$/);
+  });
+});
+
+describe("6. version-bump folding", () => {
+  it("one name set with 20k bumps and 20k names embedding them: each folded into its bump", { timeout: 60_000 }, async () => {
+    // Before: every candidate tried every bump (10k bumps: 107 s).
+    const r = await json(manyBumps(20_000));
+    expect(r.causes).toHaveLength(20_000);
+    expect(r.causes.every((c) => c.kind === "version" && c.variants?.length === 1 && c.variants[0] === `wrap-${c.name}`)).toBe(true);
   });
 });
