@@ -261,7 +261,7 @@ async function check(c: Case): Promise<{ code: number; problems: string[] }> {
   if ((code === 0 || code === 1) && format === "markdown") {
     const tokens = md.parse(stdout, {});
     for (const t of tokens.flatMap((x) => [x, ...(x.children ?? [])])) {
-      if ((t.type === "html_block" || t.type === "html_inline") && t.content.replace(/<\/?(?:details|summary|sub)>/g, "").includes("<")) {
+      if ((t.type === "html_block" || t.type === "html_inline") && t.content.replace(/<\/?(?:details|summary|sub|code)>/g, "").includes("<")) {
         problems.push(`Markdown: input-made HTML ${JSON.stringify(t.content.slice(0, 120))}`);
       }
     }

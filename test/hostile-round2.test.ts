@@ -17,7 +17,8 @@ import { MAX_JSON_DEPTH } from "../src/parse/jsonToText.js";
 import { MAX_LINKS, type PairGraph } from "../src/analyse/graph.js";
 import { MAX_VIA, reach } from "../src/analyse/reach.js";
 import { MAX_SPLITS, rebuild } from "../src/analyse/textDiff.js";
-import { backMentions, crOnly, deepJson, INVISIBLE, longStoreDir, manyBumps, plusRun, sharedName } from "./generators.js";
+import MarkdownIt from "markdown-it";
+import { backMentions, crOnly, deepJson, INVISIBLE, LIVE_MARKDOWN, longStoreDir, manyBumps, plusRun, sharedName } from "./generators.js";
 import { runCli, samples } from "./run.js";
 
 const dir = fileURLToPath(samples);
@@ -301,5 +302,45 @@ describe("6. version-bump folding", () => {
     const r = await json(manyBumps(20_000));
     expect(r.causes).toHaveLength(20_000);
     expect(r.causes.every((c) => c.kind === "version" && c.variants?.length === 1 && c.variants[0] === `wrap-${c.name}`)).toBe(true);
+  });
+});
+
+describe("10. Markdown that stays inert where it is pasted", () => {
+  const live = LIVE_MARKDOWN.join(" ");
+  // A hostile env key (in the <summary> title), value (in summaries, --why) and a note quoting a name with backticks.
+  const text =
+    ENV.replace("configureFlags=--enable-static=no→ →→--disable-silent-rules→", `cfg@octocat#12=--enable-static=no→ →→--x ${live}→`) +
+    "• The input derivation named `x`@octocat`#123 https://evil.example/` differs\n";
+  const md = new MarkdownIt({ html: true, linkify: true });
+  /** Text a reader sees outside code: every text token not in a code span, fence or <code>. */
+  function prose(out: string): string[] {
+    const found: string[] = [];
+    const walk = (tokens: ReturnType<typeof md.parse>, inCode: boolean): void => {
+      let code = inCode;
+      for (const t of tokens) {
+        if (t.type === "html_inline") code = /^<code>/.test(t.content) ? true : /^<\/code>/.test(t.content) ? false : code;
+        if (t.type === "html_block") found.push(t.content.replace(/<code>[^<]*<\/code>/g, "").replace(/<[^>]*>/g, ""));
+        if (t.type === "text" && !code) found.push(t.content);
+        if (t.type === "link_open") found.push(`LINK ${t.attrGet("href")}`);
+        if (t.children) walk(t.children, code);
+      }
+    };
+    walk(md.parse(out, {}), false);
+    return found;
+  }
+  const LIVE = /@\w|#\d|:\/\/|www\.|GH-\d|LINK/;
+
+  for (const argv of [["--format", "markdown"], ["--format", "markdown", "--why", "libmnl"], ["--format", "markdown", "--tree"]]) {
+    it(`${argv.slice(2).join(" ") || "the report"}: no ping, issue reference or link outside code`, async () => {
+      const r = await runCli(argv, { stdin: text });
+      expect(r.code).toBe(0);
+      const live = prose(r.stdout).filter((t) => LIVE.test(t));
+      expect(live).toEqual([]);
+    });
+  }
+
+  it("the hostile parts are still shown, in code", async () => {
+    const r = await runCli(["--format", "markdown"], { stdin: text });
+    expect(r.stdout).toContain("<code>cfg@octocat#12</code>");
   });
 });

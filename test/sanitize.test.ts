@@ -98,7 +98,7 @@ describe("mdInline", () => {
 
   it("cannot open emphasis, code, links, images, headings or maths", () => {
     expect(mdInline("*a* _b_ `c` [d](e) ![f](g) #1 ~~h~~ $x$ \\")).toBe(
-      "\\*a\\* \\_b\\_ \\`c\\` \\[d\\](e) \\!\\[f\\](g) \\#1 \\~\\~h\\~\\~ \\$x\\$ \\\\",
+      "\\*a\\* \\_b\\_ \\`c\\` \\[d\\](e) \\!\\[f\\](g) `#`1 \\~\\~h\\~\\~ \\$x\\$ \\\\",
     );
   });
 

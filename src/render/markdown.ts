@@ -70,25 +70,30 @@ function what(c: Cause): string {
   return mdCode(c.summary.length > 160 ? c.summary.slice(0, 159) + "…" : c.summary);
 }
 
-/** A short title without input values, for <summary> (raw HTML, where Markdown is not parsed). */
+/**
+ * A short title for <summary> (raw HTML, where Markdown is not parsed but
+ * GitHub still finds @mentions and #references): every input-derived part
+ * HTML-escaped inside <code>, where neither is looked for.
+ */
 function title(c: Cause): string {
+  const v = (s: string | undefined): string => `<code>${html(s ?? "")}</code>`;
   switch (c.kind) {
     case "version":
-      return `${c.name} ${c.from} → ${c.to}`;
+      return v(`${c.name} ${c.from} → ${c.to}`);
     case "renamed":
-      return `${c.from} → ${c.to}`;
+      return v(`${c.from} → ${c.to}`);
     case "added":
     case "removed":
-      return `${c.drv}: ${c.kind} input ${c.input}`;
+      return `${v(c.drv)}: ${c.kind} input ${v(c.input)}`;
     case "env":
     case "fixed-output":
-      return `${c.drv}: ${(c.keys ?? []).join(", ")}`;
+      return `${v(c.drv)}: ${(c.keys ?? []).map(v).join(", ")}`;
     case "source":
-      return `${c.drv}: ${c.source}`;
+      return `${v(c.drv)}: ${v(c.source)}`;
     case "unexplained":
-      return `${c.drv}: unexplained`;
+      return `${v(c.drv)}: unexplained`;
     default:
-      return `${c.drv}: ${c.kind}`;
+      return `${v(c.drv)}: ${c.kind}`;
   }
 }
 
@@ -111,7 +116,7 @@ function details(c: Cause, i: number, report: Report): string {
   const seen = c.seenIn.length > 1 ? `Seen in ${c.seenIn.slice(0, 20).map(mdCode).join(", ")}${c.seenIn.length > 20 ? ` and ${c.seenIn.length - 20} more` : ""}.` : "";
   return [
     "<details>",
-    `<summary>${i + 1}. ${html(KIND_TITLES[c.kind])}: ${html(title(c))}</summary>`,
+    `<summary>${i + 1}. ${html(KIND_TITLES[c.kind])}: ${title(c)}</summary>`,
     "",
     [path, seen].filter(Boolean).join("  \n"),
     "",

@@ -156,17 +156,34 @@ const MD_PUNCT = /[\\`*_[\]#!|~$]/g;
 const HTML_CHARS = /[<>&]/g;
 const HTML_ENTITY: Record<string, string> = { "<": "&lt;", ">": "&gt;", "&": "&amp;" };
 
+// What GitHub and Discourse turn into a ping, an issue or commit reference or
+// a link even when every Markdown character is escaped: `@name`, `#123`,
+// `owner/repo#1`, `GH-1`, bare URLs (`https://…`, `www.…`) and e-mail
+// addresses. Each such introducer goes into a code span of its own (`@`),
+// where no renderer looks for them, and the text around it stays prose.
+const LIVE_IN_PROSE = /[@#]|:\/\/|\bwww\.|\bGH-(?=\d)/gi;
+
+function escapeProse(s: string): string {
+  return s.replace(MD_PUNCT, (c) => "\\" + c).replace(HTML_CHARS, (c) => HTML_ENTITY[c] ?? c);
+}
+
 /**
  * Markdown: text for a table cell or for inline prose. `safeText` first (so no
  * line break survives), then `< > &` become entities (no HTML, no entity
  * tricks) and Markdown punctuation is backslash-escaped, including `|` so the
- * text cannot end a table cell. A leading `-`, `+` or `1.` is escaped too, so
+ * text cannot end a table cell; what would still ping or link (see
+ * LIVE_IN_PROSE) is put in code. A leading `-`, `+` or `1.` is escaped too, so
  * the text cannot start a list when it begins a line.
  */
 export function mdInline(s: string): string {
-  let out = safeText(s)
-    .replace(MD_PUNCT, (c) => "\\" + c)
-    .replace(HTML_CHARS, (c) => HTML_ENTITY[c] ?? c);
+  const safe = safeText(s);
+  let out = "";
+  let last = 0;
+  for (const m of safe.matchAll(LIVE_IN_PROSE)) {
+    out += escapeProse(safe.slice(last, m.index)) + "`" + m[0] + "`";
+    last = m.index + m[0].length;
+  }
+  out += escapeProse(safe.slice(last));
   if (/^[-+=]/.test(out)) out = "\\" + out;
   else out = out.replace(/^(\d+)([.)])/, "$1\\$2");
   return out;

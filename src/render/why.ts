@@ -5,7 +5,7 @@ import type { Report } from "../report.js";
 import { jsonText } from "./json.js";
 import type { Format } from "../cli.js";
 import { fit, plural, type RenderContext } from "./context.js";
-import { mdCode, mdInline, safeText } from "./sanitize.js";
+import { mdCode, safeText } from "./sanitize.js";
 
 export function renderWhy(report: Report, why: WhyResult, format: Format, ctx: RenderContext): string {
   if (format === "json") {
@@ -14,7 +14,8 @@ export function renderWhy(report: Report, why: WhyResult, format: Format, ctx: R
   const md = format === "markdown";
   const c = ctx.colors;
   const code = (s: string): string => (md ? mdCode(s) : c.bold(safeText(s)));
-  const text = (s: string): string => (md ? mdInline(s) : safeText(s));
+  // A summary quotes the input: in Markdown, a code span (prose could ping or link).
+  const text = (s: string): string => (md ? mdCode(s) : safeText(s));
   const out: string[] = [];
   if (why.matches.length === 0 && why.ownCauses.length === 0) {
     return `${md ? "" : "drvsquash: "}no differing derivation named ${code(why.query)} in the input.\n`;
