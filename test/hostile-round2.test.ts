@@ -344,3 +344,35 @@ describe("10. Markdown that stays inert where it is pasted", () => {
     expect(r.stdout).toContain("<code>cfg@octocat#12</code>");
   });
 });
+
+describe("11. the Markdown budget covers the whole report", () => {
+  /** `k` inputs of the top with names of `len` characters, each with its own change. */
+  const longNames = (k: number, len: number): string => {
+    let out = "- /nix/store/" + "a".repeat(32) + "-top.drv:{out}\n+ /nix/store/" + "b".repeat(32) + "-top.drv:{out}\n";
+    for (let i = 0; i < k; i++) {
+      const name = `n${i}-${"x".repeat(len)}`;
+      const h = String(i).padStart(32, "0");
+      out += `• The input derivation named \`${name}\` differs\n  - /nix/store/${h}-${name}.drv:{out}\n  + /nix/store/${h.replace(/^0/, "1")}-${name}.drv:{out}\n`;
+      out += `  • The environments do not match:\n      k${"y".repeat(len)}=←a${i}←→b${i}→\n`;
+    }
+    return out;
+  };
+
+  for (const [what, argv, said] of [
+    ["the report (table and summary too)", [], /left out/],
+    ["--tree", ["--tree"], /left out/],
+    ["--why", ["--why", "top"], /left out/],
+  ] as const) {
+    it(`${what}: at most 60,000 characters, and it says what it left out`, { timeout: 60_000 }, async () => {
+      const r = await runCli(["--format", "markdown", ...argv], { stdin: longNames(400, 3000) });
+      expect(r.code).toBe(0);
+      expect(r.stdout.length).toBeLessThanOrEqual(60_000);
+      expect(r.stdout).toMatch(said);
+      // What is kept is still well-formed: fences and <details> closed.
+      const md = new MarkdownIt({ html: true });
+      const fences = md.parse(r.stdout, {}).filter((t) => t.type === "fence");
+      for (const f of fences) expect(f.markup.length).toBeGreaterThanOrEqual(3);
+      expect((r.stdout.match(/^<details>$/gm) ?? []).length).toBe((r.stdout.match(/^<\/details>$/gm) ?? []).length);
+    });
+  }
+});

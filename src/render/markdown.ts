@@ -7,34 +7,38 @@
 
 import type { Cause, Report } from "../report.js";
 import { num, plural } from "./context.js";
+import { clip, fitting, MAX_CHARS } from "./budget.js";
 import { fenceFor, mdCode, mdInline, safeText } from "./sanitize.js";
 import { KIND_TITLES } from "./text.js";
 
-export const MAX_CHARS = 60_000;
+export { MAX_CHARS };
 const MAX_TABLE_ROWS = 100;
+/** Kept for the closing lines: what was left out, the tail's own line. */
+const RESERVE = 600;
+
+/** A name or value from the input, as a code span no longer than `clip` makes it. */
+const code = (s: string): string => mdCode(clip(s));
 
 export function renderMarkdown(report: Report): string {
-  const head = [...summary(report), "", ...table(report), ""];
+  const top = summary(report);
   const tail = tailNotes(report);
-  const sections = report.causes.slice(0, MAX_TABLE_ROWS).map((c, i) => details(c, i, report));
-  let size = head.join("\n").length + tail.join("\n").length + 200;
-  const kept: string[] = [];
-  for (const s of sections) {
-    if (size + s.length > MAX_CHARS) break;
-    kept.push(s);
-    size += s.length + 1;
-  }
-  const left = report.causes.length - kept.length;
-  const leftOut =
-    left > 0
-      ? [`_The evidence of ${plural(left, "more cause")} is left out to stay under ${num(MAX_CHARS)} characters; \`drvsquash --format json\` has all of it._`, ""]
-      : [];
-  return [...head, ...kept, ...leftOut, ...tail].join("\n").replace(/\n{3,}/g, "\n\n") + "\n";
+  const tableLines = table(report);
+  let budget = MAX_CHARS - RESERVE - top.join("\n").length - tail.join("\n").length;
+  // The table's header and rows, then the sections, while they fit.
+  const rows = fitting(tableLines, budget);
+  budget -= rows.kept.join("\n").length + 2;
+  const rowsShown = Math.max(0, Math.min(rows.kept.length - 2, report.causes.length, MAX_TABLE_ROWS));
+  const sections = fitting(report.causes.slice(0, rowsShown).map((c, i) => details(c, i, report)), budget);
+  const leftOut: string[] = [];
+  if (rows.left > 0) leftOut.push(`_${plural(report.causes.length - rowsShown, "more cause")} left out of the table to stay under ${num(MAX_CHARS)} characters; \`drvsquash --format json\` has all of them._`, "");
+  const noEvidence = report.causes.length - sections.kept.length;
+  if (noEvidence > 0) leftOut.push(`_The evidence of ${plural(noEvidence, "more cause")} is left out to stay under ${num(MAX_CHARS)} characters; \`drvsquash --format json\` has all of it._`, "");
+  return [...top, "", ...rows.kept, "", ...sections.kept, ...leftOut, ...tail].join("\n").replace(/\n{3,}/g, "\n\n") + "\n";
 }
 
 function summary(report: Report): string[] {
   const real = report.causes.filter((c) => c.kind !== "unexplained");
-  const top = report.top ? mdCode(report.top.name) : "the derivation";
+  const top = report.top ? code(report.top.name) : "the derivation";
   const first =
     `nix-diff printed ${plural(report.input.lines, "line")} for ${top}; ` +
     (real.length === 0
@@ -42,13 +46,13 @@ function summary(report: Report): string[] {
       : `they come down to **${plural(real.length, "root cause")}** across ${plural(report.summary.pairs, "differing derivation")}.`);
   const all = report.funnels.find((f) => f.scope === "all");
   const second = all
-    ? `Every cause reaches the top only through ${mdCode(all.drv)}, which holds ${num(all.lines)} of the ${num(report.input.lines)} lines.`
+    ? `Every cause reaches the top only through ${code(all.drv)}, which holds ${num(all.lines)} of the ${num(report.input.lines)} lines.`
     : real.length > 0
       ? `They reach the top through ${real
           .flatMap((c) => c.via)
           .filter((v, i, a) => a.indexOf(v) === i)
           .slice(0, 5)
-          .map(mdCode)
+          .map(code)
           .join(", ")}.`
       : "";
   return [`### drvsquash: ${plural(real.length, "root cause")} in ${num(report.input.lines)} lines of nix-diff`, "", `${first} ${second}`.trim()];
@@ -57,7 +61,7 @@ function summary(report: Report): string[] {
 function table(report: Report): string[] {
   if (report.causes.length === 0) return [];
   const rows = report.causes.slice(0, MAX_TABLE_ROWS).map((c, i) => {
-    const seen = c.seenIn.length > 1 ? `${mdCode(c.seenIn[0]!)} and ${c.seenIn.length - 1} more` : mdCode(c.seenIn[0] ?? c.drv);
+    const seen = c.seenIn.length > 1 ? `${code(c.seenIn[0]!)} and ${c.seenIn.length - 1} more` : code(c.seenIn[0] ?? c.drv);
     return `| ${i + 1} | ${KIND_TITLES[c.kind].replace(/ changes$| inputs$| bumps$/, "")} | ${what(c)} | ${seen} | ${num(c.affects)} |`;
   });
   const more = report.causes.length > MAX_TABLE_ROWS ? [`_…and ${plural(report.causes.length - MAX_TABLE_ROWS, "more cause")}._`] : [];
@@ -66,8 +70,8 @@ function table(report: Report): string[] {
 
 /** The table's "what changed": values go in a code span, so they cannot be read as Markdown. */
 function what(c: Cause): string {
-  if (c.kind === "unexplained") return mdInline(c.reason ?? "no reason shown");
-  return mdCode(c.summary.length > 160 ? c.summary.slice(0, 159) + "…" : c.summary);
+  if (c.kind === "unexplained") return mdInline(clip(c.reason ?? "no reason shown", 300));
+  return code(c.summary);
 }
 
 /**
@@ -76,7 +80,7 @@ function what(c: Cause): string {
  * HTML-escaped inside <code>, where neither is looked for.
  */
 function title(c: Cause): string {
-  const v = (s: string | undefined): string => `<code>${html(s ?? "")}</code>`;
+  const v = (s: string | undefined): string => `<code>${html(clip(s ?? ""))}</code>`;
   switch (c.kind) {
     case "version":
       return v(`${c.name} ${c.from} → ${c.to}`);
@@ -112,8 +116,8 @@ function html(s: string): string {
 function details(c: Cause, i: number, report: Report): string {
   const lines = c.evidence.map((e) => `${String(e.line).padStart(6)}  ${e.text.length > 300 ? e.text.slice(0, 299) + "…" : e.text}`);
   const { fence, body } = fenceFor(lines);
-  const path = c.path.length > 0 ? `Path from the top: ${c.path.map(mdCode).join(" › ")}` : "";
-  const seen = c.seenIn.length > 1 ? `Seen in ${c.seenIn.slice(0, 20).map(mdCode).join(", ")}${c.seenIn.length > 20 ? ` and ${c.seenIn.length - 20} more` : ""}.` : "";
+  const path = c.path.length > 0 ? `Path from the top: ${(c.path.length > 40 ? [...c.path.slice(0, 20), "…", ...c.path.slice(-19)] : c.path).map(code).join(" › ")}` : "";
+  const seen = c.seenIn.length > 1 ? `Seen in ${c.seenIn.slice(0, 20).map(code).join(", ")}${c.seenIn.length > 20 ? ` and ${c.seenIn.length - 20} more` : ""}.` : "";
   return [
     "<details>",
     `<summary>${i + 1}. ${html(KIND_TITLES[c.kind])}: ${title(c)}</summary>`,
@@ -137,7 +141,7 @@ function tailNotes(report: Report): string[] {
     `Collapsed as cascade: ${num(s.alreadyComparedMentions)} "already compared" mentions, ${num(s.builderChanges)} builder changes and ${num(s.storePathOnly)} values that differ only in store paths, ${num(s.skippedEnvironments)} skipped environment comparisons.`,
     "",
   ];
-  for (const n of report.notes) out.push(`- ${noteText(n)}`);
+  for (const n of report.notes) out.push(`- ${noteText(clip(n, 1000))}`);
   if (report.notes.length) out.push("");
   out.push(`<sub>Condensed by drvsquash ${html(report.tool.version)} from nix-diff output.</sub>`);
   return out;
