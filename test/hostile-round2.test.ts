@@ -3,7 +3,8 @@
 // a size where the quadratic path would take hours (and the linear one well
 // under a second), or counts the work or the output it produced.
 import { spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { PassThrough, Readable } from "node:stream";
@@ -375,4 +376,29 @@ describe("11. the Markdown budget covers the whole report", () => {
       expect((r.stdout.match(/^<details>$/gm) ?? []).length).toBe((r.stdout.match(/^<\/details>$/gm) ?? []).length);
     });
   }
+});
+
+describe("13. several documents are separate comparisons", () => {
+  // A second output whose only input mentions libmnl-1.0.5 as already compared: in its own run.
+  const second = `- /nix/store/${"c".repeat(32)}-other.drv:{out}\n+ /nix/store/${"d".repeat(32)}-other.drv:{out}\n• The input derivation named \`user\` differs\n  - /nix/store/${"f".repeat(32)}-user.drv:{out}\n  + /nix/store/${"g".repeat(32)}-user.drv:{out}\n  • Input derivations differ but have already been compared\n      libmnl-1.0.5\n`;
+
+  it("a mention links only within its own document, concatenated or as two files", async () => {
+    const alone = await json(ENV);
+    const joined = await json(ENV + second);
+    expect(joined.input.documents).toBe(2);
+    expect(joined.summary.unresolvedMentions).toBe(alone.summary.unresolvedMentions + 1);
+    const cause = (r: Report) => r.causes.find((c) => c.kind === "env")!;
+    expect(cause(joined).affects).toBe(cause(alone).affects);
+    expect(joined.notes.join("\n")).toContain("analysed as separate comparisons");
+    const work = mkdtempSync(join(tmpdir(), "drvsquash-docs-"));
+    try {
+      writeFileSync(join(work, "a.txt"), ENV);
+      writeFileSync(join(work, "b.txt"), second);
+      const files = JSON.parse((await runCli(["--format", "json", join(work, "a.txt"), join(work, "b.txt")])).stdout) as Report;
+      expect(files.summary.unresolvedMentions).toBe(joined.summary.unresolvedMentions);
+      expect(cause(files).affects).toBe(cause(alone).affects);
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+  });
 });

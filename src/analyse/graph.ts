@@ -6,6 +6,7 @@
 
 import type { ParsedDiff } from "../model.js";
 import type { Ambiguity } from "../report.js";
+import { documentStart } from "./documents.js";
 
 export interface PairGraph {
   /** Forward edges: pair id → pairs it has below it (children and linked mentions). */
@@ -67,6 +68,7 @@ export function buildGraph(diff: ParsedDiff): PairGraph {
   };
   for (const p of diff.pairs) for (const c of p.children) link(p.id, c);
 
+  const docStart = documentStart(diff);
   const ambiguities: Ambiguity[] = [];
   let ambiguousMentions = 0;
   let mentions = 0;
@@ -78,17 +80,19 @@ export function buildGraph(diff: ParsedDiff): PairGraph {
       // nix-diff compared it earlier in its walk, so it was printed above this line.
       const all = byName.get(ref.name) ?? [];
       const count = printedBefore(all, ref.line, diff);
-      if (count === 0) {
+      // Only in its own document (see documents.ts).
+      const own = printedBefore(all, docStart(ref.line), diff);
+      if (count === own) {
         unresolved++;
         continue;
       }
       // Linked to each candidate, up to the nearest MAX_LINKS: a name shared by hundreds of
       // derivations (`source`) must not make mentions × candidates edges.
-      const first = Math.max(0, count - MAX_LINKS);
-      if (count > 1) {
+      const first = Math.max(own, count - MAX_LINKS);
+      if (count - own > 1) {
         ambiguousMentions++;
         if (ambiguities.length < MAX_AMBIGUITIES) {
-          ambiguities.push({ name: ref.name, line: ref.line, candidates: all.slice(first, count).map((id) => diff.pairs[id]!.firstLine), count });
+          ambiguities.push({ name: ref.name, line: ref.line, candidates: all.slice(first, count).map((id) => diff.pairs[id]!.firstLine), count: count - own });
         }
       }
       for (let i = first; i < count; i++) link(p.id, all[i]!);

@@ -105,7 +105,7 @@ export function analyseDiff(diff: ParsedDiff, options: AnalyseOptions): Analysis
     notes.push(`${n(causes.length, "cause", "causes")} over ${n(g.keys, "pair", "pairs")} are too many to count exactly: the pairs each cause explains are estimates (about ±13 %).`);
   }
   if (causes.some((c) => c.viaCut)) notes.push(`Where more than ${MAX_VIA} of the top's direct inputs lead to a cause, \`via\` lists the first ${MAX_VIA}.`);
-  if (diff.stats.documents > 1) notes.push(`The input holds ${diff.stats.documents} separate nix-diff outputs or fragments, analysed together.`);
+  if (diff.stats.documents > 1) notes.push(`The input holds ${diff.stats.documents} separate nix-diff outputs or fragments, analysed as separate comparisons (an "already compared" mention refers only to its own); the same change in several is one cause.`);
   if (diff.stats.valuesCut > 0) notes.push(`${n(diff.stats.valuesCut, "very long value was", "very long values were")} cut (64 KiB per value, 1 MiB per line).`);
   if (counts.valuesNotJudged > 0) {
     notes.push(`${n(counts.valuesNotJudged, "environment value was", "environment values were")} not judged: the paste cut ${counts.valuesNotJudged === 1 ? "its lines" : "their lines"} at ${diff.stats.cutWidth} characters.`);

@@ -1,9 +1,11 @@
 // Which pairs an "already compared" mention links to, asked one mention at a
 // time: the same rule as buildGraph (graph.ts) applies when it links them, the
-// nearest MAX_LINKS earlier first printings of a distinct pair of that name,
+// nearest MAX_LINKS earlier first printings of a distinct pair of that name in
+// the mention's own document,
 // without building every mention's list at once.
 
 import type { ParsedDiff } from "../model.js";
+import { documentStart } from "./documents.js";
 import { MAX_LINKS, type PairGraph } from "./graph.js";
 
 export function mentionCandidates(diff: ParsedDiff, g: PairGraph): (name: string, line: number) => number[] {
@@ -16,9 +18,8 @@ export function mentionCandidates(diff: ParsedDiff, g: PairGraph): (name: string
     if (list) list.push(p.id);
     else byName.set(p.name, [p.id]);
   }
-  return (name, line) => {
-    const all = byName.get(name);
-    if (!all) return [];
+  const docStart = documentStart(diff);
+  const before = (all: number[], line: number): number => {
     let lo = 0;
     let hi = all.length;
     while (lo < hi) {
@@ -26,6 +27,12 @@ export function mentionCandidates(diff: ParsedDiff, g: PairGraph): (name: string
       if (diff.pairs[all[mid]!]!.firstLine < line) lo = mid + 1;
       else hi = mid;
     }
-    return all.slice(Math.max(0, lo - MAX_LINKS), lo);
+    return lo;
+  };
+  return (name, line) => {
+    const all = byName.get(name);
+    if (!all) return [];
+    const count = before(all, line);
+    return all.slice(Math.max(before(all, docStart(line)), count - MAX_LINKS), count);
   };
 }
