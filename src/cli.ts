@@ -8,6 +8,7 @@ import yargs from "yargs";
 import { analyseDiff, type Analysis } from "./analyse/index.js";
 import { prunedTree } from "./analyse/tree.js";
 import { explainWhy } from "./analyse/why.js";
+import { checkMemoryBeforeAnalysis } from "./input/memory.js";
 import { InputError, readDiff } from "./input/read.js";
 import { DiffParser } from "./parse/parser.js";
 import { makeContext, type RenderContext } from "./render/context.js";
@@ -221,6 +222,12 @@ export async function main(io: Io): Promise<number> {
     return EXIT.badInput;
   }
 
+  try {
+    checkMemoryBeforeAnalysis();
+  } catch (e) {
+    write(io.stderr, `drvsquash: ${(e as Error).message}\n`);
+    return EXIT.badInput;
+  }
   const analysis = analyseDiff(diff, { source: sources.join(" "), version });
   const report = analysis.report;
   const ctx: RenderContext = makeContext(options.colour, options.width);

@@ -3,12 +3,13 @@
 // a size where the quadratic path would take hours (and the linear one well
 // under a second), or counts the work or the output it produced.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { PassThrough, Readable } from "node:stream";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
+import { generateTo } from "../bench/generate.mjs";
 import { main } from "../src/cli.js";
 import { safeText } from "../src/render/sanitize.js";
 import type { Report } from "../src/report.js";
@@ -400,5 +401,30 @@ describe("13. several documents are separate comparisons", () => {
     } finally {
       rmSync(work, { recursive: true, force: true });
     }
+  });
+});
+
+describe("4. memory on big inputs", () => {
+  const repo = fileURLToPath(new URL("..", import.meta.url));
+  const work = mkdtempSync(join(tmpdir(), "drvsquash-mem-"));
+  afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+  it("past the heap limit: exit 2 naming the limit, never V8's abort", { timeout: 120_000 }, () => {
+    const file = join(work, "big.txt");
+    const fd = openSync(file, "w");
+    try {
+      generateTo({ lines: 400_000, seed: 7 }, (chunk: string) => writeSync(fd, chunk));
+    } finally {
+      closeSync(fd);
+    }
+    for (const [heap, format] of [["48", "json"], ["64", "text"]] as const) {
+      const r = spawnSync(process.execPath, [`--max-old-space-size=${heap}`, join(repo, "bin", "drvsquash.js"), "--format", format, file], { encoding: "utf8", timeout: 60_000 });
+      expect({ heap, status: r.status, signal: r.signal }).toEqual({ heap, status: 2, signal: null });
+      expect(r.stdout).toBe("");
+      expect(r.stderr).toMatch(new RegExp(`^drvsquash: .*big\\.txt: the input needs more memory than Node's heap limit allows: \\d+ MB of ${heap} MB in use .*--max-old-space-size=\\d+.*\\n$`));
+    }
+    // With room, the same input is reported.
+    const ok = spawnSync(process.execPath, ["--max-old-space-size=256", join(repo, "bin", "drvsquash.js"), "--format", "json", file], { encoding: "utf8", timeout: 60_000, maxBuffer: 256 * 1024 * 1024 });
+    expect(ok.status).toBe(0);
   });
 });

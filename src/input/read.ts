@@ -13,6 +13,7 @@ import { fstatSync } from "node:fs";
 import { Transform, type Readable, type TransformCallback } from "node:stream";
 import split2 from "split2";
 import { loneCrToLf, LoneCrToLf } from "./lineEnds.js";
+import { MemoryGuard } from "./memory.js";
 import type { ParsedDiff } from "../model.js";
 import { DiffParser } from "../parse/parser.js";
 import { JsonDepthError, jsonToLines, JsonShapeError } from "../parse/jsonToText.js";
@@ -243,6 +244,7 @@ async function readStream(stream: Readable, parser: DiffParser, options: ReadOpt
   const guard = new LineGuard(options.maxLineBytes ?? DEFAULT_MAX_LINE);
   const splitter = split2();
   const repair = new PasteRepair();
+  const memory = new MemoryGuard();
   let lines = 0;
   await new Promise<void>((resolve, reject) => {
     let failed = false;
@@ -266,6 +268,13 @@ async function readStream(stream: Readable, parser: DiffParser, options: ReadOpt
       // part of one, or it is held back) is counted here, once.
       if (wasCut && parser.stats.valuesCut === cutBefore) parser.noteCutLines(1);
       if (options.onProgress && (lines & 0xffff) === 0) options.onProgress(guard.bytes, lines);
+      if ((lines & 0x3fff) === 0) {
+        try {
+          memory.check();
+        } catch (e) {
+          fail(e);
+        }
+      }
     });
     splitter.on("end", () => {
       if (!failed) resolve();
