@@ -2,7 +2,7 @@
 // render. Only this module touches argv, the environment and the terminal;
 // `main` takes them as arguments so tests call it like a user would.
 
-import { createReadStream, readFileSync, statSync } from "node:fs";
+import { createReadStream, readFileSync, readlinkSync, statSync } from "node:fs";
 import type { Readable, Writable } from "node:stream";
 import type { ParsedDiff } from "./model.js";
 import yargs from "yargs";
@@ -10,6 +10,7 @@ import { analyseDiff, type Analysis } from "./analyse/index.js";
 import { prunedTree } from "./analyse/tree.js";
 import { explainWhy, whyFoundNothing } from "./analyse/why.js";
 import { looksLike } from "./input/detect.js";
+import { checkMemoryBeforeAnalysis } from "./input/memory.js";
 import { InputError, readDiff } from "./input/read.js";
 import { DiffParser } from "./parse/parser.js";
 import { makeContext, type RenderContext } from "./render/context.js";
@@ -18,7 +19,7 @@ import { renderMarkdown } from "./render/markdown.js";
 import { renderText } from "./render/text.js";
 import { renderTree } from "./render/tree.js";
 import { renderWhy } from "./render/why.js";
-import { safeText } from "./render/sanitize.js";
+import { safeLines, safeText } from "./render/sanitize.js";
 import { DrvError } from "./closure/aterm.js";
 import { analyseClosures } from "./closure/index.js";
 import { ArgumentError, closureRoots, type ClosureRoots } from "./closure/resolve.js";
@@ -43,6 +44,8 @@ export interface Io {
   stdout: Writable & { isTTY?: boolean; columns?: number };
   stderr: Writable & { isTTY?: boolean };
   env: Record<string, string | undefined>;
+  /** stdout was closed when drvsquash started (`>&-`): the report would be lost. */
+  stdoutClosed?: boolean;
 }
 
 export interface Options {
@@ -90,8 +93,9 @@ Exit codes:
   1  with --exit-code: root causes were found
   2  the input could not be used: missing or unreadable file, empty, binary,
      not nix-diff output (nix-diff-rs, diff-closures, nvd, Markdown, build logs
-     are named), a bad option, --strict and a line that is not nix-diff's, or
-     --why NAME and no derivation of that name (the nearest names are given)
+     are named), a bad option, --strict and a line that is not nix-diff's,
+     --why NAME and no derivation of that name (the nearest names are given),
+     or stdout closed
   3  an internal error in drvsquash (please report it with the input)`;
 
 type Parsed = { argv: Record<string, unknown> | null; output: string; error: Error | null };
@@ -145,11 +149,15 @@ export function decideColour(flag: string, env: Io["env"], isTTY: boolean): bool
   return isTTY;
 }
 
-function write(stream: Writable, text: string): void {
-  stream.write(text);
+/** Messages can quote the input or an argument (yargs echoes a bad option): stderr is sanitised whole. */
+function writer(io: Io): (stream: Writable, text: string) => void {
+  return (stream, text) => {
+    stream.write(stream === io.stderr ? safeLines(text) : text);
+  };
 }
 
 export async function main(io: Io): Promise<number> {
+  const write = writer(io);
   const version = packageVersion();
   const parsed = await parseArgs(io.argv, version, io.stdout.columns || 100);
   if (parsed.output && !parsed.error) {
@@ -178,6 +186,11 @@ export async function main(io: Io): Promise<number> {
     progress: typeof a["progress"] === "boolean" ? (a["progress"] as boolean) : io.stderr.isTTY === true && !io.env.CI,
     store: typeof a["store"] === "string" ? (a["store"] as string) : null,
   };
+
+  if (io.stdoutClosed && !options.exitCode) {
+    write(io.stderr, "drvsquash: stdout is closed, so the report has nowhere to go (redirect it to a file, or to /dev/null to discard it)\n");
+    return EXIT.badInput;
+  }
 
   // Two derivations or output paths: read the closures themselves.
   let roots: ClosureRoots | null = null;
@@ -253,11 +266,18 @@ export async function main(io: Io): Promise<number> {
     return EXIT.badInput;
   }
 
+  try {
+    checkMemoryBeforeAnalysis();
+  } catch (e) {
+    write(io.stderr, `drvsquash: ${(e as Error).message}\n`);
+    return EXIT.badInput;
+  }
   return output(analyseDiff(diff, { source: sources.join(" "), version }), diff, options, io);
 }
 
 /** The report (or --why, --tree) on stdout, the same for both front ends; the exit code. */
 function output(analysis: Analysis, diff: ParsedDiff, options: Options, io: Io): number {
+  const write = writer(io);
   const report = analysis.report;
   const ctx: RenderContext = makeContext(options.colour, options.width);
   if (options.why !== null) {
@@ -331,6 +351,29 @@ function render(analysis: Analysis, diff: ReturnType<DiffParser["end"]>, options
   }
 }
 
+/**
+ * Node reopens a closed stdout (`>&-`) on /dev/null before any code runs, so
+ * writes to it succeed and the report is lost in silence. It opens it
+ * read-write, where a shell's `>/dev/null` opens it write-only: on Linux,
+ * /proc tells the two apart. (Elsewhere this cannot be known: false.)
+ */
+function stdoutWasClosed(): boolean {
+  try {
+    if (readlinkSync("/proc/self/fd/1") !== "/dev/null") return false;
+    const flags = /^flags:\s*([0-7]+)/m.exec(readFileSync("/proc/self/fdinfo/1", "utf8"));
+    return flags !== null && (parseInt(flags[1]!, 8) & 3) === 2;
+  } catch {
+    return false;
+  }
+}
+
+/** The one line for a bug: its message made inert and cut short (a message can quote a whole input line). */
+export function internalErrorMessage(e: unknown): string {
+  const raw = e instanceof Error ? e.message : String(e);
+  const text = safeText(raw.length > 300 ? raw.slice(0, 300) : raw);
+  return `drvsquash: internal error: ${text.length > 300 || raw.length > 300 ? text.slice(0, 300) + "…" : text} (please report it, with the input)\n`;
+}
+
 /** Entry point for bin/drvsquash.js: the real process, quiet on a closed pipe. */
 export function run(): void {
   // A reader that went away (`| head`) ends us quietly; any other write error
@@ -342,7 +385,7 @@ export function run(): void {
     failed = true;
     if (stream === "stdout") {
       try {
-        process.stderr.write(`drvsquash: cannot write the report: ${e.message}\n`);
+        process.stderr.write(`drvsquash: cannot write the report: ${safeText(e.message)}\n`);
       } catch {
         // stderr is gone too: nothing left to tell.
       }
@@ -359,16 +402,15 @@ export function run(): void {
     process.stderr.write("drvsquash: internal error: the input was never finished reading (please report it, with the input)\n");
     process.exitCode = EXIT.internal;
   });
-  main({ argv: process.argv.slice(2), stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env }).then(
+  main({ argv: process.argv.slice(2), stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env, stdoutClosed: stdoutWasClosed() }).then(
     (code) => {
       settled = true;
       process.exitCode = code;
     },
     (e: unknown) => {
       settled = true;
-      const err = e as Error;
-      process.stderr.write(`drvsquash: internal error: ${err?.message ?? String(e)} (please report it, with the input)\n`);
-      if (process.env.DRVSQUASH_DEBUG) process.stderr.write(`${err?.stack ?? ""}\n`);
+      process.stderr.write(internalErrorMessage(e));
+      if (process.env.DRVSQUASH_DEBUG) process.stderr.write(`${safeLines((e as Error)?.stack ?? "")}\n`);
       process.exitCode = EXIT.internal;
     },
   );

@@ -38,8 +38,10 @@ export interface Cause {
   path: string[];
   /** 1-based input lines that show it. */
   lines: number[];
-  /** The top pair's direct inputs it comes through. */
+  /** The top pair's direct inputs it comes through (the first MAX_VIA of them). */
   via: string[];
+  /** More of the top's direct inputs lead to it than `via` lists. */
+  viaCut?: boolean;
   /** How many differing derivation pairs have it below them (itself included). */
   affects: number;
   /** What changed, in a few words (`systemd 257.9 → 257.10`). */

@@ -15,6 +15,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import MarkdownIt from "markdown-it";
 import { describe, expect, it } from "vitest";
+import * as gen from "./generators.js";
 import { runCli, samples } from "./run.js";
 
 const dir = fileURLToPath(samples);
@@ -55,6 +56,9 @@ const HOSTILE = [
   "\x07", "\x08", "\x7f", "\x0b", "\x0c", "\r",
   "\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067", "\u2068", "\u2069", "\u200e", "\u200f", "\u061c", "\u2028", "\u2029",
   "```", "<script>", "|", "</details>", "\ufffd", "\ufeff",
+  // Issue 12: characters that hide text, and Markdown that pings, links or references.
+  "\u200b", "\u200c", "\u200d", "\u2060", "\u{e0041}", "\u{e007f}", "\x1b]8;;", "\x9d".repeat(64),
+  "@octocat", "#123", "https://evil.example/x", "www.evil.example", "`", "``x",
 ];
 const BULLET_STAND_INS = ["* ", "- ", "· ", "", "â€¢ "];
 
@@ -218,9 +222,9 @@ function makeCase(seed: number): Case {
 }
 
 const SGR = /\x1b\[[0-9;]*m/g;
-const UNSAFE = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]/;
+const UNSAFE = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\u2028\u2029\ufeff]|\udb40[\udc00-\udc7f]/;
 // DEL, C1, bidi and line separators: what JSON.stringify leaves raw (it escapes C0 itself).
-const JSON_UNSAFE = /[\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]/;
+const JSON_UNSAFE = /[\x7f-\x9f\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\u2028\u2029\ufeff]|\udb40[\udc00-\udc7f]/;
 const md = new MarkdownIt({ html: true });
 
 function unsafeAt(text: string, allowSgr: boolean): string | null {
@@ -258,7 +262,7 @@ async function check(c: Case): Promise<{ code: number; problems: string[] }> {
   if ((code === 0 || code === 1) && format === "markdown") {
     const tokens = md.parse(stdout, {});
     for (const t of tokens.flatMap((x) => [x, ...(x.children ?? [])])) {
-      if ((t.type === "html_block" || t.type === "html_inline") && t.content.replace(/<\/?(?:details|summary|sub)>/g, "").includes("<")) {
+      if ((t.type === "html_block" || t.type === "html_inline") && t.content.replace(/<\/?(?:details|summary|sub|code)>/g, "").includes("<")) {
         problems.push(`Markdown: input-made HTML ${JSON.stringify(t.content.slice(0, 120))}`);
       }
     }
@@ -323,3 +327,52 @@ describe(`fuzz: ${CASES} mutated samples through main() (base seed ${BASE_SEED})
     expect((codes.get(2) ?? 0) / total).toBeGreaterThan(0.03);
   });
 });
+
+// Issue 12: the shapes that crashed drvsquash, took minutes or blew up its
+// output, at random sizes, with a random hostile payload in their names and
+// values, through the same checks. The sizes stay small here; each shape's
+// worst size is in hostile-round2.test.ts.
+const SHAPES: { name: string; make: (n: number, r: () => number) => string }[] = [
+  { name: "back mentions", make: (n) => gen.backMentions(n) },
+  { name: "shared name", make: (n) => gen.sharedName(n) },
+  { name: "long store dir", make: (n) => gen.longStoreDir(n * 40, ["a", ".", "+", "(", "\\"][n % 5]!) },
+  { name: "many bumps", make: (n) => gen.manyBumps(n) },
+  { name: "plus run", make: (n) => gen.plusRun(n * 10) },
+  { name: "many causes", make: (n, r) => gen.manyCauses(n, 1 + Math.floor(r() * 8)) },
+  { name: "deep json", make: (n) => gen.deepJson(n) },
+  { name: "CR only", make: (_n, r) => gen.crOnly(SOURCES[Math.floor(r() * SOURCES.length)]!.lines.join("\n") + "\n") },
+  { name: "two documents", make: (n) => gen.backMentions(n) + gen.sharedName(n) },
+];
+
+describe("fuzz: issue 12 shapes at random sizes, with hostile payloads", () => {
+  const cases = Math.max(20, Math.floor(CASES / 25));
+  it(`${cases} cases`, { timeout: 120_000 }, async () => {
+    const failures: string[] = [];
+    for (let s = BASE_SEED; s < BASE_SEED + cases; s++) {
+      const r = rng(s);
+      const shape = SHAPES[s % SHAPES.length]!;
+      const n = 1 + Math.floor(r() * 300);
+      let text = shape.make(n, r);
+      const payload = [...HOSTILE, ...gen.LIVE_MARKDOWN, ...gen.INVISIBLE][Math.floor(r() * (HOSTILE.length + gen.LIVE_MARKDOWN.length + gen.INVISIBLE.length))]!;
+      // Into every name and every value of one kind.
+      text = r() < 0.5 ? text.replaceAll("named `", "named `" + payload) : text.replaceAll("=←", "=←" + payload);
+      const format = (["json", "text", "markdown"] as const)[s % 3]!;
+      const argv = ["--format", format, "--color", r() < 0.5 ? "always" : "never"];
+      if (r() < 0.3) argv.push("--tree");
+      else if (r() < 0.2) argv.push("--why", pick(r, ["top", "source", "c1", "pkg0"]));
+      const c: Case = { seed: s, source: `${shape.name} ×${n}`, ops: [`payload ${JSON.stringify(payload)}`], input: Buffer.from(text), argv };
+      const { problems } = await check(c);
+      if (format === "markdown") {
+        const out = (await runCli(argv, { stdin: c.input })).stdout;
+        if (out.length > 60_000) problems.push(`Markdown of ${out.length} characters`);
+      }
+      if (problems.length > 0) failures.push(describeFailure(c, problems));
+    }
+    for (const f of failures.slice(0, 5)) console.error(f);
+    expect(failures.slice(0, 5), `${failures.length} of ${cases} cases failed`).toEqual([]);
+  });
+});
+
+function pick<T>(r: () => number, a: readonly T[]): T {
+  return a[Math.floor(r() * a.length)]!;
+}

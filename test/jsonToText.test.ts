@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, it, expect } from "vitest";
-import { JsonShapeError, jsonToLines } from "../src/parse/jsonToText.js";
+import { JsonDepthError, JsonShapeError, jsonToLines, MAX_JSON_DEPTH } from "../src/parse/jsonToText.js";
 
 const render = (doc: unknown): string => [...jsonToLines(doc)].join("\n") + "\n";
 
@@ -247,12 +247,15 @@ describe("jsonToLines on hand-written documents", () => {
     );
   });
 
-  it("does not grow the call stack with nesting depth", () => {
+  it("does not grow the call stack with nesting depth (up to MAX_JSON_DEPTH, which bounds the text's indentation)", () => {
+    const depth = MAX_JSON_DEPTH;
     let doc: unknown = drv("leaf");
-    for (let i = 0; i < 5000; i++) doc = drv(`d${i}`, { inputsDiff: inputs(one(`d${i - 1}`, doc)) });
+    for (let i = 0; i < depth; i++) doc = drv(`d${i}`, { inputsDiff: inputs(one(`d${i - 1}`, doc)) });
     let count = 0;
     for (const _ of jsonToLines(doc)) count++;
-    expect(count).toBe(5001 * 3 + 5000);
+    expect(count).toBe((depth + 1) * 3 + depth);
+    const deeper = drv("top", { inputsDiff: inputs(one("d", doc)) });
+    expect(() => [...jsonToLines(deeper)]).toThrow(JsonDepthError);
   });
 });
 

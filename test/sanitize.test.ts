@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { fenceFor, mdCode, mdInline, safeText } from "../src/render/sanitize.js";
 
-const UNSAFE = /[\x00-\x08\x0a-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
+const UNSAFE = /[\x00-\x08\x0a-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]|\udb40[\udc00-\udc7f]/;
 
 const HOSTILE =
   "a\x1b[31mred\x1b[0m " + // SGR colour
@@ -30,8 +30,8 @@ describe("safeText", () => {
     expect(safeText("\x1b[?1049h\x1b[2J\x1b(Bx\x1bc\x1b7y")).toBe("xy");
   });
 
-  it("takes an unterminated 7-bit OSC to the end, as a terminal would", () => {
-    expect(safeText("ok\x1b]52;c;aGVsbG8=")).toBe("ok");
+  it("shows an unterminated 7-bit OSC instead of letting it hide the rest of the text (issue 12, point 14)", () => {
+    expect(safeText("ok\x1b]52;c;aGVsbG8=")).toBe("ok␛]52;c;aGVsbG8=");
   });
 
   it("removes terminated 8-bit strings (U+009D OSC) and shows a lone C1 control", () => {
@@ -98,7 +98,7 @@ describe("mdInline", () => {
 
   it("cannot open emphasis, code, links, images, headings or maths", () => {
     expect(mdInline("*a* _b_ `c` [d](e) ![f](g) #1 ~~h~~ $x$ \\")).toBe(
-      "\\*a\\* \\_b\\_ \\`c\\` \\[d\\](e) \\!\\[f\\](g) \\#1 \\~\\~h\\~\\~ \\$x\\$ \\\\",
+      "\\*a\\* \\_b\\_ \\`c\\` \\[d\\](e) \\!\\[f\\](g) `#`1 \\~\\~h\\~\\~ \\$x\\$ \\\\",
     );
   });
 

@@ -393,7 +393,7 @@ export function findCauses(diff: ParsedDiff): CauseAnalysis {
       summary: `${pair.name} differs, but the input shows no reason`,
     }), [{ line: pair.firstLine, text: pair.oldPath ? `- ${pair.oldPath}` : pair.name }]);
   }
-  return { causes: foldOutputRequests(foldDerivedNames(mergeVariants(set.all()))), counts, hiddenInputs, pathOnly, namesDifferAtTop };
+  return { causes: foldOutputRequests(summariseVariants(foldDerivedNames(mergeVariants(set.all())))), counts, hiddenInputs, pathOnly, namesDifferAtTop };
 }
 
 // ------------------------------------------------------------------ helpers
@@ -565,43 +565,86 @@ export function versionCore(from: string, to: string): [string, string] {
 /**
  * Variants of one package bumped together (`systemd` and `systemd-minimal-libs`,
  * both 257.9 → 257.10) are one upstream change: fold each into the shortest
- * name it extends.
+ * name it extends. Shortest first, so a name's base is the first of its
+ * `-`-prefixes with the same versions: one lookup per `-`, not one per bump.
  */
 export function mergeVariants(causes: CauseDraft[]): CauseDraft[] {
   const versions = causes.filter((c) => c.kind === "version").sort((x, y) => x.name!.length - y.name!.length);
+  const bases = new Map<string, CauseDraft>();
+  const baseLengths = new Set<number>();
+  const key = (c: CauseDraft, name: string): string => `${c.from}\u0000${c.to}\u0000${name}`;
   const gone = new Set<CauseDraft>();
-  for (let i = 0; i < versions.length; i++) {
-    const base = versions[i]!;
-    if (gone.has(base)) continue;
-    for (let j = i + 1; j < versions.length; j++) {
-      const v = versions[j]!;
-      if (gone.has(v) || v.from !== base.from || v.to !== base.to || !v.name!.startsWith(base.name! + "-")) continue;
-      foldVariant(base, v, v.name!);
+  for (const v of versions) {
+    const name = v.name!;
+    let base: CauseDraft | undefined;
+    for (let k = name.indexOf("-"); k >= 0 && base === undefined; k = name.indexOf("-", k + 1)) {
+      if (baseLengths.has(k)) base = bases.get(key(v, name.slice(0, k)));
+    }
+    if (base) {
+      foldVariant(base, v, name);
       gone.add(v);
+    } else if (!bases.has(key(v, name))) {
+      bases.set(key(v, name), v);
+      baseLengths.add(name.length);
     }
   }
   return causes.filter((c) => !gone.has(c));
 }
+
+/** Substring lookups foldDerivedNames may make; past it, it stops folding (no real input comes near). */
+const FOLD_BUDGET = 20_000_000;
 
 /**
  * Names that embed a bumped package's name and version change with it:
  * `initrd-linux-6.6.54` with `linux-6.6.54`, `perl5.40.0-Apache-Session-1.94`
  * with `perl-5.40.0`. Such a version change, or a removed/added pair, is the
  * bump seen again: fold it into the bump (listed in its `variants`).
+ *
+ * The bumps a name can embed are found by looking its substrings up, one per
+ * position and bump-name length, not by trying every bump.
  */
 export function foldDerivedNames(causes: CauseDraft[]): CauseDraft[] {
   const bumps = causes.filter((c) => c.kind === "version");
   if (bumps.length === 0) return causes;
   const gone = new Set<CauseDraft>();
-  const bumpFor = (oldName: string, newName: string, not?: CauseDraft): CauseDraft | null => {
-    for (const b of bumps) {
-      if (b === not || gone.has(b)) continue;
-      for (const sep of ["-", ""]) {
-        const from = `${b.name}${sep}${b.from}`;
-        const at = oldName.indexOf(from);
-        if (at < 0) continue;
-        if (oldName.slice(0, at) + `${b.name}${sep}${b.to}` + oldName.slice(at + from.length) === newName) return b;
+  const order = new Map<CauseDraft, number>();
+  const byName = new Map<string, CauseDraft[]>();
+  bumps.forEach((b, i) => {
+    order.set(b, i);
+    const list = byName.get(b.name!);
+    if (list) list.push(b);
+    else byName.set(b.name!, [b]);
+  });
+  const lengths = [...new Set(bumps.map((b) => b.name!.length))].sort((x, y) => x - y);
+  let budget = FOLD_BUDGET;
+  /** Bumps whose name occurs in `name`, in bump order. */
+  const embedded = (name: string): CauseDraft[] => {
+    const found = new Set<CauseDraft>();
+    for (const len of lengths) {
+      if (len > name.length) break;
+      budget -= name.length - len + 1;
+      if (budget < 0) return [];
+      for (let i = 0; i + len <= name.length; i++) {
+        const list = byName.get(name.substr(i, len));
+        if (list) for (const b of list) found.add(b);
       }
+    }
+    return [...found].sort((x, y) => order.get(x)! - order.get(y)!);
+  };
+  /** `oldName` with bump `b` applied, or null when it does not embed b. */
+  const applied = (b: CauseDraft, oldName: string): string[] => {
+    const out: string[] = [];
+    for (const sep of ["-", ""]) {
+      const from = `${b.name}${sep}${b.from}`;
+      const at = oldName.indexOf(from);
+      if (at >= 0) out.push(oldName.slice(0, at) + `${b.name}${sep}${b.to}` + oldName.slice(at + from.length));
+    }
+    return out;
+  };
+  const bumpFor = (oldName: string, newName: string, not?: CauseDraft): CauseDraft | null => {
+    for (const b of embedded(oldName)) {
+      if (b === not || gone.has(b)) continue;
+      if (applied(b, oldName).includes(newName)) return b;
     }
     return null;
   };
@@ -620,17 +663,25 @@ export function foldDerivedNames(causes: CauseDraft[]): CauseDraft[] {
       if (b) fold(b, c, c.from!);
     }
   }
-  const added = new Map(causes.filter((c) => c.kind === "added" && !gone.has(c)).map((c) => [c.input!, c]));
+  const addedList = causes.filter((c) => c.kind === "added" && !gone.has(c));
+  const added = new Map(addedList.map((c) => [c.input!, c]));
+  const addedOrder = new Map(addedList.map((c, i) => [c.input!, i]));
   for (const r of causes) {
     if (r.kind !== "removed" || gone.has(r)) continue;
-    for (const [name, a] of added) {
-      const b = bumpFor(r.input!, name);
-      if (!b) continue;
-      fold(b, r, parseDrvName(r.input!).pname);
-      fold(b, a, parseDrvName(r.input!).pname);
-      added.delete(name);
-      break;
+    // The first added input (in their order) that some bump turns this one into.
+    let name: string | null = null;
+    for (const b of embedded(r.input!)) {
+      if (gone.has(b)) continue;
+      for (const n of applied(b, r.input!)) {
+        if (added.has(n) && (name === null || addedOrder.get(n)! < addedOrder.get(name)!)) name = n;
+      }
     }
+    if (name === null) continue;
+    const b = bumpFor(r.input!, name)!;
+    const a = added.get(name)!;
+    fold(b, r, parseDrvName(r.input!).pname);
+    fold(b, a, parseDrvName(r.input!).pname);
+    added.delete(name);
   }
   return causes.filter((c) => !gone.has(c));
 }
@@ -640,8 +691,17 @@ function foldVariant(b: CauseDraft, c: CauseDraft, name: string): void {
   union(b.pairIds, c.pairIds);
   union(b.seenIn, c.seenIn);
   absorbEvidence(b, c);
-  if (!(b.variants ?? []).includes(name)) b.variants = [...(b.variants ?? []), name];
-  b.summary = `${b.name} ${b.from} → ${b.to} (also ${b.variants!.join(", ")})`;
+  b.variants ??= [];
+  if (!setOf(b.variants).has(name)) {
+    b.variants.push(name);
+    setOf(b.variants).add(name);
+  }
+}
+
+/** A bump's summary names the variants folded into it (written once, when all are folded). */
+export function summariseVariants(causes: CauseDraft[]): CauseDraft[] {
+  for (const b of causes) if (b.kind === "version" && b.variants) b.summary = `${b.name} ${b.from} → ${b.to} (also ${b.variants.join(", ")})`;
+  return causes;
 }
 
 function absorbEvidence(into: CauseDraft, from: CauseDraft): void {
@@ -651,8 +711,24 @@ function absorbEvidence(into: CauseDraft, from: CauseDraft): void {
 
 /** Append to `into` what it does not hold yet, in order. */
 function union<T>(into: T[], more: T[]): void {
-  const have = new Set(into);
-  for (const x of more) if (!have.has(x)) into.push(x);
+  const have = setOf(into);
+  for (const x of more) {
+    if (have.has(x)) continue;
+    into.push(x);
+    have.add(x);
+  }
+}
+
+// A Set kept beside an array that folds grow again and again (one bump takes
+// thousands of variants): rebuilt only when the array changed behind its back.
+const sets = new WeakMap<unknown[], Set<unknown>>();
+function setOf<T>(list: T[]): Set<T> {
+  let s = sets.get(list) as Set<T> | undefined;
+  if (!s || s.size !== list.length) {
+    s = new Set(list);
+    sets.set(list, s);
+  }
+  return s;
 }
 
 /**

@@ -6,6 +6,7 @@
 
 import type { ParsedDiff } from "../model.js";
 import type { Ambiguity } from "../report.js";
+import { documentStart } from "./documents.js";
 
 export interface PairGraph {
   /** Forward edges: pair id → pairs it has below it (children and linked mentions). */
@@ -72,6 +73,7 @@ export function buildGraph(diff: ParsedDiff): PairGraph {
   for (const p of diff.pairs) for (const c of p.children) link(p.id, c);
   for (const p of diff.pairs) for (const c of p.links ?? []) link(p.id, c);
 
+  const docStart = documentStart(diff);
   const ambiguities: Ambiguity[] = [];
   let ambiguousMentions = 0;
   let mentions = 0;
@@ -84,18 +86,20 @@ export function buildGraph(diff: ParsedDiff): PairGraph {
       // nix-diff compared it earlier in its walk, so it was printed above this line.
       const all = byName.get(ref.name) ?? [];
       const count = printedBefore(all, ref.line, diff);
-      if (count === 0) {
+      // Only in its own document (see documents.ts).
+      const own = printedBefore(all, docStart(ref.line), diff);
+      if (count === own) {
         unresolved++;
         unresolvedRefs.push({ pair: p.id, name: ref.name, line: ref.line });
         continue;
       }
       // Linked to each candidate, up to the nearest MAX_LINKS: a name shared by hundreds of
       // derivations (`source`) must not make mentions × candidates edges.
-      const first = Math.max(0, count - MAX_LINKS);
-      if (count > 1) {
+      const first = Math.max(own, count - MAX_LINKS);
+      if (count - own > 1) {
         ambiguousMentions++;
         if (ambiguities.length < MAX_AMBIGUITIES) {
-          ambiguities.push({ name: ref.name, line: ref.line, candidates: all.slice(first, count).map((id) => diff.pairs[id]!.firstLine), count });
+          ambiguities.push({ name: ref.name, line: ref.line, candidates: all.slice(first, count).map((id) => diff.pairs[id]!.firstLine), count: count - own });
         }
       }
       for (let i = first; i < count; i++) link(p.id, all[i]!);
@@ -338,64 +342,4 @@ export function components(g: PairGraph): { comp: Int32Array; count: number } {
     }
   }
   return { comp, count };
-}
-
-/**
- * For every cause: how many distinct pairs have it below them, and which of
- * the top pair's direct inputs lead to it. One bitset pass over the graph per
- * batch of causes, so the cost grows with pairs × causes / 32, not with
- * pairs × causes; pairs on a cycle (see `components`) share one bitset.
- */
-export function reach(g: PairGraph, causePairs: number[][]): { affects: number[]; via: number[][] } {
-  const n = g.out.length;
-  const { comp, count: comps } = components(g);
-  // Pairs grouped by component, components in children-first order.
-  const members: number[][] = Array.from({ length: comps }, () => []);
-  for (let v = 0; v < n; v++) members[comp[v]!]!.push(v);
-  const keyOf = g.key;
-  const keys = g.keys;
-  const affects = new Array<number>(causePairs.length).fill(0);
-  const via: number[][] = causePairs.map(() => []);
-  const rootKids = [...new Set(g.roots.flatMap((r) => g.out[r]!))];
-  const BATCH = 512;
-  for (let base = 0; base < causePairs.length; base += BATCH) {
-    const count = Math.min(BATCH, causePairs.length - base);
-    const W = (count + 31) >>> 5;
-    const bits = new Uint32Array(comps * W);
-    for (let c = 0; c < count; c++) {
-      for (const id of causePairs[base + c]!) bits[comp[id]! * W + (c >>> 5)]! |= 1 << (c & 31);
-    }
-    for (let k = 0; k < comps; k++) {
-      const ko = k * W;
-      for (const v of members[k]!) {
-        for (const w of g.out[v]!) {
-          const wo = comp[w]! * W;
-          if (wo === ko) continue;
-          for (let j = 0; j < W; j++) bits[ko + j]! |= bits[wo + j]!;
-        }
-      }
-    }
-    const perKey = new Uint32Array(keys * W);
-    for (let v = 0; v < n; v++) {
-      const ko = keyOf[v]! * W;
-      const vo = comp[v]! * W;
-      for (let j = 0; j < W; j++) perKey[ko + j]! |= bits[vo + j]!;
-    }
-    for (let k = 0; k < keys; k++) {
-      // A pair inferred above a fragment is not a derivation of the input: it is not counted.
-      if (g.inferredKey[k]) continue;
-      for (let j = 0; j < W; j++) {
-        let word = perKey[k * W + j]!;
-        while (word !== 0) {
-          const bit = 31 - Math.clz32(word & -word);
-          affects[base + j * 32 + bit]!++;
-          word &= word - 1;
-        }
-      }
-    }
-    for (const r of rootKids) {
-      for (let c = 0; c < count; c++) if (bits[comp[r]! * W + (c >>> 5)]! & (1 << (c & 31))) via[base + c]!.push(r);
-    }
-  }
-  return { affects, via };
 }

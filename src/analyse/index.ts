@@ -6,7 +6,8 @@ import { nixDiffLinesIn, type ParsedDiff } from "../model.js";
 import type { Cause, CauseKind, Funnel, PairLines, Report } from "../report.js";
 import { findCauses, type CauseAnalysis, type CauseDraft } from "./causes.js";
 import { findFrontier } from "./frontier.js";
-import { buildGraph, commonDominator, dominators, MAX_LINKS, pathTo, reach, type PairGraph } from "./graph.js";
+import { buildGraph, commonDominator, dominators, MAX_LINKS, pathTo, type PairGraph } from "./graph.js";
+import { MAX_VIA, reach } from "./reach.js";
 
 export interface AnalyseOptions {
   /** Where the input came from (`stdin`, a file name), for the report. */
@@ -44,7 +45,7 @@ export function analyseDiff(diff: ParsedDiff, options: AnalyseOptions, given?: C
   };
 
   const reached = reach(g, drafts.map((d) => d.pairIds));
-  const placed = drafts.map((d, i) => ({ cause: placeCause(d, g, names, reached.affects[i]!, names(reached.via[i]!)), pairIds: d.pairIds }));
+  const placed = drafts.map((d, i) => ({ cause: placeCause(d, g, names, reached.affects[i]!, names(reached.via[i]!), reached.viaCut[i]!), pairIds: d.pairIds }));
   placed.sort(
     ({ cause: a }, { cause: b }) =>
       Number(a.kind === "unexplained") - Number(b.kind === "unexplained") ||
@@ -140,7 +141,11 @@ export function analyseDiff(diff: ParsedDiff, options: AnalyseOptions, given?: C
       `${n(diff.stats.unrecognized, "input line was", "input lines were")} not recognised${around ? " as nix-diff output and set aside" : ""} (\`--show-unrecognized\` lists them).`,
     );
   }
-  if (diff.stats.documents > 1) notes.push(`The input holds ${diff.stats.documents} separate nix-diff outputs or fragments, analysed together.`);
+  if (reached.estimated) {
+    notes.push(`${n(causes.length, "cause", "causes")} over ${n(g.keys, "pair", "pairs")} are too many to count exactly: the pairs each cause explains are estimates (about ±13 %).`);
+  }
+  if (causes.some((c) => c.viaCut)) notes.push(`Where more than ${MAX_VIA} of the top's direct inputs lead to a cause, \`via\` lists the first ${MAX_VIA}.`);
+  if (diff.stats.documents > 1) notes.push(`The input holds ${diff.stats.documents} separate nix-diff outputs or fragments, analysed as separate comparisons (an "already compared" mention refers only to its own); the same change in several is one cause.`);
   if (diff.stats.valuesCut > 0) {
     // Kept in part, judged whole (longValue.ts); only a line the reader itself cut leaves a value unjudged.
     notes.push(`${n(diff.stats.valuesCut, "very long value was", "very long values were")} kept in part (64 KiB per value, 1 MiB per line) and compared whole wherever its lines were read whole.`);
@@ -178,7 +183,7 @@ export function analyseDiff(diff: ParsedDiff, options: AnalyseOptions, given?: C
   return { report, graph: g, causePairs };
 }
 
-function placeCause(d: CauseDraft, g: PairGraph, names: (ids: number[]) => string[], affects: number, via: string[]): Cause {
+function placeCause(d: CauseDraft, g: PairGraph, names: (ids: number[]) => string[], affects: number, via: string[], viaCut: boolean): Cause {
   // `drv` is the pair that shows it nearest the top, and `path` leads there.
   let best: number[] | null = null;
   for (const id of d.pairIds) {
@@ -187,7 +192,7 @@ function placeCause(d: CauseDraft, g: PairGraph, names: (ids: number[]) => strin
   }
   const { pairIds, ...rest } = d;
   const path = names(best ?? pairIds.slice(0, 1));
-  return { ...rest, drv: path[path.length - 1] ?? d.drv, path, via, affects };
+  return { ...rest, drv: path[path.length - 1] ?? d.drv, path, via, ...(viaCut ? { viaCut } : {}), affects };
 }
 
 /** The deepest pair holding most of the text, then the largest subtrees under the top. */

@@ -125,7 +125,7 @@ class Side {
   }
 
   private emit(part: string): void {
-    const t = part.includes(this.storePrefix) ? part.replace(this.sub.pattern, (_m, name: string) => this.sub.rewritePath(name, this.side)) : part;
+    const t = part.includes(this.storePrefix) ? this.sub.rewriteAll(part, this.side) : part;
     this.emitNormal(t.replace(WS_RUNS, " "));
   }
 

@@ -16,10 +16,21 @@ export interface SubstitutionContext {
   outputsChanged: Set<string>;
 }
 
-const PATH_TAIL = "[0-9a-z]{32}-([A-Za-z0-9+._?=-]*)";
+// `/<hash>-<name>`; a store path is one whose `/` ends the store directory. The
+// directory comes from the input, so it is compared as a string, never built
+// into a pattern (a 32k-character one does not compile).
+const PATH_TAIL = /\/[0-9a-z]{32}-([A-Za-z0-9+._?=-]*)/g;
 
-function escapeRe(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+/** The store paths in `value`: where each starts (its store directory included), ends, and its name. */
+function* storePaths(value: string, storeDir: string): Generator<{ start: number; end: number; name: string }> {
+  const re = new RegExp(PATH_TAIL);
+  let last = 0;
+  for (let m = re.exec(value); m !== null; m = re.exec(value)) {
+    const start = m.index - storeDir.length;
+    if (start < last || !value.startsWith(storeDir, start)) continue;
+    last = re.lastIndex;
+    yield { start, end: last, name: m[1] ?? "" };
+  }
 }
 
 /** True when `name` is input `input` or one of its outputs / its `.drv`. */
@@ -30,15 +41,7 @@ export function namesInput(name: string, input: string): boolean {
 }
 
 export class Substitution {
-  private readonly re: RegExp;
-  constructor(private readonly ctx: SubstitutionContext) {
-    this.re = new RegExp(`${escapeRe(ctx.storeDir)}/${PATH_TAIL}`, "g");
-  }
-
-  /** The pattern of a store path (global; group 1: the name after the hash). */
-  get pattern(): RegExp {
-    return this.re;
-  }
+  constructor(private readonly ctx: SubstitutionContext) {}
 
   /** What the store path named `name` (after its hash) is reduced to on `side`. */
   rewritePath(name: string, side: "old" | "new", dropAddedRemoved = true): string {
@@ -59,9 +62,20 @@ export class Substitution {
     return `@/${n}`;
   }
 
+  /** `text` with every store path replaced by what `rewritePath` makes of it; no whitespace folding. */
+  rewriteAll(text: string, side: "old" | "new", dropAddedRemoved = true): string {
+    let out = "";
+    let copied = 0;
+    for (const p of storePaths(text, this.ctx.storeDir)) {
+      out += text.slice(copied, p.start) + this.rewritePath(p.name, side, dropAddedRemoved);
+      copied = p.end;
+    }
+    return out + text.slice(copied);
+  }
+
   /** `value` with every store path reduced to what must stay equal if nothing but inputs changed. */
   normalize(value: string, side: "old" | "new", dropAddedRemoved = true): string {
-    const out = value.replace(this.re, (_m, name: string) => this.rewritePath(name, side, dropAddedRemoved));
+    const out = this.rewriteAll(value, side, dropAddedRemoved);
     return out.replace(/\s+/g, " ").trim();
   }
 
@@ -69,8 +83,8 @@ export class Substitution {
   mentionedInput(text: string, side: "old" | "new"): string | null {
     const names = side === "old" ? this.ctx.removed : this.ctx.added;
     if (names.size === 0) return null;
-    for (const m of text.matchAll(this.re)) {
-      for (const n of names) if (namesInput(m[1] ?? "", n)) return n;
+    for (const p of storePaths(text, this.ctx.storeDir)) {
+      for (const n of names) if (namesInput(p.name, n)) return n;
     }
     return null;
   }

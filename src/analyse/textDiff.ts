@@ -20,7 +20,8 @@ export function hasMarkers(text: string): boolean {
 
 /**
  * All readings of a rendered diff. Usually one; a line-mode `- a+ b` line
- * can be split at several `+ `, and every split is returned.
+ * can be split at several `+ `, and each split is returned (up to
+ * MAX_SPLITS of them, see likelySplits).
  */
 export function rebuild(text: string): Rebuilt[] {
   if (!hasMarkers(text)) return rebuildLines(text);
@@ -75,6 +76,42 @@ function rebuildMarked(text: string): Rebuilt {
   return { old, new: neu, changes };
 }
 
+/**
+ * Splits of a `- old+ new` line tried, at most: each reading is a copy of the
+ * value, so a line of thousands of `+ ` must not make thousands of them.
+ */
+export const MAX_SPLITS = 8;
+
+/**
+ * Where a `- old+ new` line may split: at a `+ `. When there are more than
+ * MAX_SPLITS, the ones nearest the split that makes the two sides equally long
+ * (counting what came before, `oldBefore` and `newBefore` characters): a
+ * value that changed only in store paths is about as long on both sides, and
+ * that split is also the one `bestReading` prefers. In input order.
+ */
+function likelySplits(line: string, oldBefore: number, newBefore: number): number[] {
+  const all: number[] = [];
+  for (let at = line.indexOf("+ ", 2); at >= 0; at = line.indexOf("+ ", at + 1)) all.push(at);
+  if (all.length <= MAX_SPLITS) return all;
+  // Old side: oldBefore + at - 2; new side: newBefore + line.length - at - 2.
+  const balanced = (line.length + newBefore - oldBefore) / 2;
+  let lo = 0;
+  let hi = all.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (all[mid]! < balanced) lo = mid + 1;
+    else hi = mid;
+  }
+  let left = lo - 1;
+  let right = lo;
+  const picked: number[] = [];
+  while (picked.length < MAX_SPLITS) {
+    const takeLeft = left >= 0 && (right >= all.length || balanced - all[left]! <= all[right]! - balanced);
+    picked.push(all[takeLeft ? left-- : right++]!);
+  }
+  return picked.sort((a, b) => a - b);
+}
+
 function rebuildLines(text: string): Rebuilt[] {
   const lines = text.split("\n");
   let old = "";
@@ -95,7 +132,7 @@ function rebuildLines(text: string): Rebuilt[] {
       // and so is none: a removed line may itself hold `+ ` (`- echo $((a + b))`).
       const whole = line.slice(2);
       const results: Rebuilt[] = [{ old: old + whole + sep, new: neu, changes: [...changes, { side: "old", text: whole }] }];
-      for (let at = line.indexOf("+ ", 2); at >= 0; at = line.indexOf("+ ", at + 1)) {
+      for (const at of likelySplits(line, old.length, neu.length)) {
         const o = line.slice(2, at);
         const nw = line.slice(at + 2);
         results.push({

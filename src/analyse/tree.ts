@@ -2,7 +2,8 @@
 // with "already compared" mentions collapsed into references to where the
 // pair was shown, and each cause's own lines under the pair that shows it.
 
-import { refsOf, type ParsedDiff } from "../model.js";
+import { refsOf, type DrvPair, type ParsedDiff } from "../model.js";
+import { mentionCandidates } from "./mentions.js";
 import type { Analysis } from "./index.js";
 import { ancestors } from "./graph.js";
 
@@ -23,19 +24,35 @@ export function prunedTree(a: Analysis, diff: ParsedDiff): TreeLine[] {
   const relevant = ancestors(a.graph, allCausePairs);
   // Evidence lines per pair: a cause's line belongs to the deepest printed pair whose range holds it.
   const evidenceAt = new Map<number, { line: number; text: string; cause: number }[]>();
+  const evidenceLines = new Map<number, Set<number>>();
+  /** Whether `line` is inside one of `p`'s children (they are in input order: a binary search). */
+  const inChild = (p: DrvPair, line: number): boolean => {
+    const kids = p.children;
+    let lo = 0;
+    let hi = kids.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (diff.pairs[kids[mid]!]!.firstLine <= line) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo > 0 && line <= diff.pairs[kids[lo - 1]!]!.lastLine;
+  };
   a.report.causes.forEach((c, ci) => {
     for (const id of a.causePairs[ci]!) {
       const p = diff.pairs[id]!;
-      const kids = p.children.map((k) => diff.pairs[k]!);
       for (const e of c.evidence) {
-        if (e.line < p.firstLine || e.line > p.lastLine) continue;
-        if (kids.some((k) => e.line >= k.firstLine && e.line <= k.lastLine)) continue;
-        const list = evidenceAt.get(id) ?? [];
-        if (!list.some((x) => x.line === e.line)) list.push({ ...e, cause: ci });
-        evidenceAt.set(id, list);
+        if (e.line < p.firstLine || e.line > p.lastLine || inChild(p, e.line)) continue;
+        let lines = evidenceLines.get(id);
+        if (!lines) evidenceLines.set(id, (lines = new Set()));
+        if (lines.has(e.line)) continue;
+        lines.add(e.line);
+        const list = evidenceAt.get(id);
+        if (list) list.push({ ...e, cause: ci });
+        else evidenceAt.set(id, [{ ...e, cause: ci }]);
       }
     }
   });
+  const candidates = mentionCandidates(diff, a.graph);
   const out: TreeLine[] = [];
   const visit = (id: number, depth: number): void => {
     if (!relevant[id] || depth > MAX_DEPTH) return;
@@ -47,20 +64,13 @@ export function prunedTree(a: Analysis, diff: ParsedDiff): TreeLine[] {
     for (const e of evidenceAt.get(id) ?? []) {
       items.push({ line: e.line, emit: () => out.push({ depth: depth + 1, line: e.line, kind: "evidence", text: e.text, cause: e.cause }) });
     }
-    // Linked targets by name, once per pair (a pair can mention hundreds of inputs).
-    const children = new Set(p.children);
-    const linked = new Map<string, number[]>();
-    for (const t of a.graph.out[id]!) {
-      if (children.has(t) || !relevant[t]) continue;
-      const name = diff.pairs[t]!.name;
-      const list = linked.get(name);
-      if (list) list.push(t);
-      else linked.set(name, [t]);
-    }
+    // Each mention's own targets, as the graph linked them (at most MAX_LINKS), that lead to a cause.
+    const children = p.refNames.length > 0 ? new Set(p.children) : null;
     for (const ref of refsOf(p)) {
-      const targets = linked.get(ref.name) ?? [];
-      if (targets.length === 0) continue;
-      const at = targets.map((t) => diff.pairs[t]!.firstLine);
+      const at = candidates(ref.name, ref.line)
+        .filter((t) => t !== id && relevant[t] && !children?.has(t))
+        .map((t) => diff.pairs[t]!.firstLine);
+      if (at.length === 0) continue;
       items.push({
         line: ref.line,
         emit: () =>

@@ -6,7 +6,7 @@
 
 import { analyseDiff, type AnalyseOptions, type Analysis } from "../analyse/index.js";
 import { parseDrvName } from "../analyse/names.js";
-import { foldDerivedNames, mergeVariants, foldOutputRequests, versionCore, type CauseAnalysis, type CauseDraft } from "../analyse/causes.js";
+import { foldDerivedNames, mergeVariants, foldOutputRequests, summariseVariants, versionCore, type CauseAnalysis, type CauseDraft } from "../analyse/causes.js";
 import type { DrvPair, InputStats, ParsedDiff } from "../model.js";
 import type { Evidence } from "../report.js";
 import { comparePair, Versions, type Bump, type PairComparison } from "./compare.js";
@@ -287,7 +287,7 @@ function buildCauses(walk: Walk, compared: PairComparison[], diff: ParsedDiff): 
     const shown = shownBy.size > 0;
     return { ...rest, nixDiffShows: shown, ...(shown ? {} : { nixDiffHides: hiddenWhy ?? "nix-diff does not reach it" }) };
   });
-  return { causes: foldOutputRequests(foldDerivedNames(mergeVariants(drafts))), counts, hiddenInputs: 0, pathOnly: [], namesDifferAtTop: [] };
+  return { causes: foldOutputRequests(summariseVariants(foldDerivedNames(mergeVariants(drafts)))), counts, hiddenInputs: 0, pathOnly: [], namesDifferAtTop: [] };
 }
 
 /**

@@ -12,9 +12,11 @@
 import { fstatSync } from "node:fs";
 import { Transform, type Readable, type TransformCallback } from "node:stream";
 import split2 from "split2";
+import { loneCrToLf, LoneCrToLf } from "./lineEnds.js";
+import { MemoryGuard } from "./memory.js";
 import type { ParsedDiff } from "../model.js";
 import { DiffParser } from "../parse/parser.js";
-import { jsonToLines, JsonShapeError } from "../parse/jsonToText.js";
+import { JsonDepthError, jsonToLines, JsonShapeError } from "../parse/jsonToText.js";
 import { IndentRepair, looksCutAtWidth, MIN_CUT_WIDTH, PasteRepair } from "./paste.js";
 import { sniff, type Sniff } from "./detect.js";
 
@@ -234,7 +236,7 @@ async function readStream(stream: Readable, parser: DiffParser, options: ReadOpt
   // never emit 'end' again: waiting for it would end the process silently.
   if (stream.readableEnded || stream.destroyed) throw new InputError("already read to its end; `-` (stdin) can be named only once");
   const head = await readHead(stream, SNIFF_BYTES);
-  const kind = sniff(head.bytes);
+  const kind = sniff(loneCrToLf(head.bytes));
   if (kind.kind === "empty") rejectDirectory(stream);
   rejectUnless(kind);
   if (kind.kind === "nix-diff-json") return readJson(head, stream, parser, options.maxJsonBytes ?? DEFAULT_MAX_JSON);
@@ -242,6 +244,7 @@ async function readStream(stream: Readable, parser: DiffParser, options: ReadOpt
   const guard = new LineGuard(options.maxLineBytes ?? DEFAULT_MAX_LINE);
   const splitter = split2();
   const repair = new PasteRepair();
+  const memory = new MemoryGuard();
   // Lines reach the parser through IndentRepair, which may hold a few back: tag = the line as it was, and whether the reader cut it.
   const indent = new IndentRepair<{ original: string; wasCut: boolean }>((repaired, { original, wasCut }) => {
     const cutBefore = parser.stats.valuesCut;
@@ -258,7 +261,7 @@ async function readStream(stream: Readable, parser: DiffParser, options: ReadOpt
     const fail = (e: unknown): void => {
       if (failed) return;
       failed = true;
-      stream.unpipe?.(guard);
+      stream.unpipe?.();
       reject(e);
     };
     splitter.on("data", (line: string) => {
@@ -269,6 +272,13 @@ async function readStream(stream: Readable, parser: DiffParser, options: ReadOpt
       if (wasCut) guard.cut.shift();
       indent.push(repair.push(line), { original: line, wasCut });
       if (options.onProgress && (lines & 0xffff) === 0) options.onProgress(guard.bytes, lines);
+      if ((lines & 0x3fff) === 0) {
+        try {
+          memory.check();
+        } catch (e) {
+          fail(e);
+        }
+      }
     });
     splitter.on("end", () => {
       if (failed) return;
@@ -278,10 +288,12 @@ async function readStream(stream: Readable, parser: DiffParser, options: ReadOpt
     splitter.on("error", fail);
     guard.on("error", fail);
     stream.on("error", fail);
-    guard.pipe(splitter);
-    guard.write(head.bytes);
-    if (head.ended) guard.end();
-    else stream.pipe(guard);
+    const lineEnds = new LoneCrToLf();
+    lineEnds.on("error", fail);
+    lineEnds.pipe(guard).pipe(splitter);
+    lineEnds.write(head.bytes);
+    if (head.ended) lineEnds.end();
+    else stream.pipe(lineEnds);
   });
   if (indent.flattened) {
     throw new InputError(
@@ -397,6 +409,7 @@ async function readJson(head: { bytes: Buffer; ended: boolean }, stream: Readabl
     for (const line of jsonToLines(doc)) parser.push(line);
   } catch (e) {
     if (e instanceof JsonShapeError) throw new InputError(`the JSON is not nix-diff --json output: ${e.message}`);
+    if (e instanceof JsonDepthError) throw new InputError(e.message);
     throw e;
   }
 }

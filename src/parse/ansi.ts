@@ -8,8 +8,9 @@ export const OLD_MARK = "←";
 export const NEW_MARK = "→";
 
 // CSI (ESC [ … final byte), OSC (ESC ] … BEL or ESC \), other two-byte escapes,
-// and the 8-bit CSI.
-const ESCAPE = /\x1b\[([0-?]*)[ -/]*([@-~])|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-Z\\-_]|\x9b[0-?]*[ -/]*[@-~]/g;
+// and the 8-bit CSI. An OSC with no terminator loses only its `ESC ]`: the rest
+// of the line is still read.
+const ESCAPE = /\x1b\[([0-?]*)[ -/]*([@-~])|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]|\x9b[0-?]*[ -/]*[@-~]/g;
 
 /**
  * Stateful across lines: nix-diff before 1.0.21 let a coloured span run over

@@ -53,6 +53,21 @@ export class JsonShapeError extends Error {
   }
 }
 
+/**
+ * Pairs nested deeper than this are refused: every rendered line carries its
+ * depth as indentation, so the text of a document nested n deep grows with n²
+ * (100k deep took minutes). Real derivation graphs are a few hundred deep.
+ */
+export const MAX_JSON_DEPTH = 4000;
+
+/** The document nests derivation pairs deeper than MAX_JSON_DEPTH. */
+export class JsonDepthError extends Error {
+  constructor() {
+    super(`the nix-diff --json input nests derivation pairs more than ${MAX_JSON_DEPTH.toLocaleString("en-US")} deep, drvsquash's limit (a real derivation graph is a few hundred deep)`);
+    this.name = "JsonDepthError";
+  }
+}
+
 type JsonObject = Record<string, unknown>;
 
 /** A derivation diff to render in place, at a deeper indentation. */
@@ -85,6 +100,7 @@ export function* jsonToLines(doc: unknown): Generator<string> {
       yield step.value;
     } else {
       const { drv, path, indent } = step.value;
+      if (stack.length > MAX_JSON_DEPTH) throw new JsonDepthError();
       stack.push(renderDerivation(drv, path, indent));
     }
   }

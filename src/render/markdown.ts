@@ -7,32 +7,36 @@
 
 import type { Cause, Report } from "../report.js";
 import { num, plural } from "./context.js";
+import { clip, fitting, MAX_CHARS } from "./budget.js";
 import { fenceFor, mdCode, mdInline, safeText } from "./sanitize.js";
 import { KIND_TITLES } from "./text.js";
-import { clip, collapsedParts, displayName, rootCauses, sameChangeGroups, someOf } from "./words.js";
+import { collapsedParts, displayName, rootCauses, sameChangeGroups, someOf } from "./words.js";
 
-export const MAX_CHARS = 60_000;
+export { MAX_CHARS };
 const MAX_TABLE_ROWS = 100;
+/** Kept for the closing lines: what was left out, the tail's own line. */
+const RESERVE = 600;
+
+/** A name or value from the input, as a code span no longer than `clip` makes it. */
+const code = (s: string): string => mdCode(clip(s));
 
 export function renderMarkdown(report: Report): string {
-  const head = [...summary(report), "", ...table(report), "", ...frontier(report)];
+  const top = [...summary(report), "", ...frontier(report)];
   const tail = tailNotes(report);
   // The same change in several derivations is one row and one section (the JSON keeps each cause).
   const groups = sameChangeGroups(report.causes);
-  const sections = groups.slice(0, MAX_TABLE_ROWS).map((g, i) => details(g, i, report));
-  let size = head.join("\n").length + tail.join("\n").length + 200;
-  const kept: string[] = [];
-  for (const s of sections) {
-    if (size + s.length > MAX_CHARS) break;
-    kept.push(s);
-    size += s.length + 1;
-  }
-  const left = groups.length - kept.length;
-  const leftOut =
-    left > 0
-      ? [`_The evidence of ${plural(left, "more entry", "more entries")} is left out to stay under ${num(MAX_CHARS)} characters; \`drvsquash --format json\` has all of it._`, ""]
-      : [];
-  return [...head, ...kept, ...leftOut, ...tail].join("\n").replace(/\n{3,}/g, "\n\n") + "\n";
+  const tableLines = table(groups);
+  let budget = MAX_CHARS - RESERVE - top.join("\n").length - tail.join("\n").length;
+  // The table's header and rows, then the sections, while they fit.
+  const rows = fitting(tableLines, budget);
+  budget -= rows.kept.join("\n").length + 2;
+  const rowsShown = Math.max(0, Math.min(rows.kept.length - 2, groups.length, MAX_TABLE_ROWS));
+  const sections = fitting(groups.slice(0, rowsShown).map((g, i) => details(g, i, report)), budget);
+  const leftOut: string[] = [];
+  if (rows.left > 0) leftOut.push(`_${plural(groups.length - rowsShown, "more entry", "more entries")} left out of the table to stay under ${num(MAX_CHARS)} characters; \`drvsquash --format json\` has all of them._`, "");
+  const noEvidence = groups.length - sections.kept.length;
+  if (noEvidence > 0) leftOut.push(`_The evidence of ${plural(noEvidence, "more entry", "more entries")} is left out to stay under ${num(MAX_CHARS)} characters; \`drvsquash --format json\` has all of it._`, "");
+  return [...top, "", ...rows.kept, "", ...sections.kept, ...leftOut, ...tail].join("\n").replace(/\n{3,}/g, "\n\n") + "\n";
 }
 
 function summary(report: Report): string[] {
@@ -42,19 +46,19 @@ function summary(report: Report): string[] {
   const pairs = plural(report.summary.pairs, "differing derivation");
   const first =
     (report.input.closure
-      ? `drvsquash read ${plural(report.input.closure.derivations, "derivation")} of the two closures of ${mdCode(report.top!.name)}; they `
+      ? `drvsquash read ${plural(report.input.closure.derivations, "derivation")} of the two closures of ${code(report.top!.name)}; they `
       : fragment
         ? `The pasted part of nix-diff's output (${plural(lines, "line")}) `
-        : `nix-diff printed ${plural(lines, "line")} for ${mdCode(report.top!.name)}; they `) +
+        : `nix-diff printed ${plural(lines, "line")} for ${code(report.top!.name)}; they `) +
     (real.length === 0
       ? `${fragment ? "shows" : "show"} no root cause (${pairs}).`
       : `${fragment ? "comes" : "come"} down to **${plural(real.length, "root cause")}** across ${pairs}.`);
   const all = report.funnels.find((f) => f.scope === "all");
   const via = [...new Set(real.flatMap((c) => c.via))];
   const second = all
-    ? `Every cause reaches the top only through ${mdCode(all.drv)}, which holds ${num(all.lines)} of the ${num(lines)} ${report.input.closure ? "differing pairs" : "lines"}.`
+    ? `Every cause reaches the top only through ${code(all.drv)}, which holds ${num(all.lines)} of the ${num(lines)} ${report.input.closure ? "differing pairs" : "lines"}.`
     : via.length > 0
-      ? `${real.length === 1 ? "It reaches" : "They reach"} ${fragment ? "the top of the pasted part" : "the top"} through ${someOf(via.map((v) => mdCode(displayName(v))), 5)}.`
+      ? `${real.length === 1 ? "It reaches" : "They reach"} ${fragment ? "the top of the pasted part" : "the top"} through ${someOf(via.map((v) => code(displayName(v))), 5)}.`
       : "";
   // Prose around the output is not nix-diff's: say which input lines were.
   const r = report.input.nixDiffRanges;
@@ -75,26 +79,26 @@ function frontier(report: Report): string[] {
   const withPaths = report.frontier.filter((f) => f.old !== null).slice(0, 5);
   for (const f of withPaths) {
     const role = f.builderOf > 0 ? `the builder of ${plural(f.builderOf, "pair")} here` : `in ${plural(f.pairs, "pair")} here`;
-    out.push(`- ${mdCode(f.name)}: same name, new store path — ${role}. To see why: ${mdCode(f.howToSee)}`);
+    // The command quotes two store paths: clipped only far past their length.
+    out.push(`- ${code(f.name)}: same name, new store path — ${role}. To see why: ${mdCode(clip(f.howToSee, 600))}`);
   }
   const rest = report.frontier.filter((f) => !withPaths.includes(f));
   if (rest.length > 0) {
-    out.push(`- ${someOf(rest.map((f) => mdCode(f.name)), 5)}: compared in nix-diff's output before the pasted part, which says why ${rest.length === 1 ? "it" : "they"} changed.`);
+    out.push(`- ${someOf(rest.map((f) => code(f.name)), 5)}: compared in nix-diff's output before the pasted part, which says why ${rest.length === 1 ? "it" : "they"} changed.`);
   }
   out.push("");
   return out;
 }
 
-function table(report: Report): string[] {
-  if (report.causes.length === 0) return [];
-  const groups = sameChangeGroups(report.causes);
+function table(groups: Cause[][]): string[] {
+  if (groups.length === 0) return [];
   const rows = groups.slice(0, MAX_TABLE_ROWS).map((g, i) => {
     const c = g[0]!;
     const seenIn = seenOf(g);
     const seen =
-      seenIn.length === 2 ? seenIn.map(mdCode).join(" and ")
-      : seenIn.length > 1 ? `${mdCode(seenIn[0]!)} and ${num(seenIn.length - 1)} more`
-      : mdCode(displayName(seenIn[0] ?? c.drv));
+      seenIn.length === 2 ? seenIn.map(code).join(" and ")
+      : seenIn.length > 1 ? `${code(seenIn[0]!)} and ${num(seenIn.length - 1)} more`
+      : code(displayName(seenIn[0] ?? c.drv));
     // A group's reach: the widest of its causes (their reaches overlap).
     return `| ${i + 1} | ${KIND_TITLES[c.kind].replace(/ changes$| inputs$| bumps$/, "")} | ${what(c)} | ${seen} | ${num(Math.max(...g.map((x) => x.affects)))} |`;
   });
@@ -104,29 +108,34 @@ function table(report: Report): string[] {
 
 /** The table's "what changed": values go in a code span, so they cannot be read as Markdown. */
 function what(c: Cause): string {
-  if (c.kind === "unexplained") return mdInline(c.reason ?? "no reason shown");
-  return mdCode(clip(c.summary, 160));
+  if (c.kind === "unexplained") return mdInline(clip(c.reason ?? "no reason shown", 300));
+  return code(c.summary);
 }
 
-/** A short title without input values, for <summary> (raw HTML, where Markdown is not parsed). */
+/**
+ * A short title for <summary> (raw HTML, where Markdown is not parsed but
+ * GitHub still finds @mentions and #references): every input-derived part
+ * HTML-escaped inside <code>, where neither is looked for.
+ */
 function title(c: Cause): string {
+  const v = (s: string | undefined): string => `<code>${html(clip(s ?? ""))}</code>`;
   switch (c.kind) {
     case "version":
-      return `${c.name} ${c.from} → ${c.to}`;
+      return v(`${c.name} ${c.from} → ${c.to}`);
     case "renamed":
-      return `${c.from} → ${c.to}`;
+      return v(`${c.from} → ${c.to}`);
     case "added":
     case "removed":
-      return `${c.drv}: ${c.kind} input ${c.input}`;
+      return `${v(c.drv)}: ${c.kind} input ${v(c.input)}`;
     case "env":
     case "fixed-output":
-      return `${c.drv}: ${(c.keys ?? []).join(", ")}`;
+      return `${v(c.drv)}: ${(c.keys ?? []).map(v).join(", ")}`;
     case "source":
-      return `${c.drv}: ${c.source}`;
+      return `${v(c.drv)}: ${v(c.source)}`;
     case "unexplained":
-      return `${c.drv}: unexplained`;
+      return `${v(c.drv)}: unexplained`;
     default:
-      return `${c.drv}: ${c.kind}`;
+      return `${v(c.drv)}: ${c.kind}`;
   }
 }
 
@@ -152,11 +161,12 @@ function details(group: Cause[], i: number, report: Report): string {
   const seenIn = seenOf(group);
   const lines = c.evidence.map((e) => `${e.drv !== undefined ? "" : `${String(e.line).padStart(6)}  `}${e.text.length > 300 ? e.text.slice(0, 299) + "…" : e.text}`);
   const { fence, body } = fenceFor(lines);
-  const path = c.path.length > 0 ? `Path from the top: ${c.path.map((p) => mdCode(displayName(p))).join(" › ")}` : "";
-  const seen = seenIn.length > 1 ? `Seen in ${seenIn.slice(0, 20).map(mdCode).join(", ")}${seenIn.length > 20 ? ` and ${seenIn.length - 20} more` : ""}.` : "";
+  const shownPath = c.path.length > 40 ? [...c.path.slice(0, 20), "…", ...c.path.slice(-19)] : c.path;
+  const path = c.path.length > 0 ? `Path from the top: ${shownPath.map((p) => code(displayName(p))).join(" › ")}` : "";
+  const seen = seenIn.length > 1 ? `Seen in ${seenIn.slice(0, 20).map(code).join(", ")}${seenIn.length > 20 ? ` and ${seenIn.length - 20} more` : ""}.` : "";
   return [
     "<details>",
-    `<summary>${i + 1}. ${html(KIND_TITLES[c.kind])}: ${html(title(c))}</summary>`,
+    `<summary>${i + 1}. ${html(KIND_TITLES[c.kind])}: ${title(c)}</summary>`,
     "",
     [path, seen].filter(Boolean).join("  \n"),
     "",
@@ -174,7 +184,7 @@ function details(group: Cause[], i: number, report: Report): string {
 function tailNotes(report: Report): string[] {
   const parts = collapsedParts(report);
   const out = parts.length > 0 ? [`Collapsed as cascade: ${someOf(parts, parts.length)}.`, ""] : [];
-  for (const n of report.notes) out.push(`- ${noteText(n)}`);
+  for (const n of report.notes) out.push(`- ${noteText(clip(n, 1000))}`);
   if (report.notes.length) out.push("");
   out.push(`<sub>Condensed by drvsquash ${html(report.tool.version)} from nix-diff output.</sub>`);
   return out;

@@ -9,53 +9,115 @@
 //
 // Notation (one rule, so a reader can learn it once):
 // - escape sequences (CSI, OSC, DCS/SOS/PM/APC strings, two-byte and nF
-//   escapes, and the 8-bit CSI U+009B) are removed; a 7-bit string sequence
-//   (ESC ] … / ESC P …) with no terminator runs to the end of the text, as a
-//   terminal would take it. An 8-bit string introducer (U+009D OSC, U+0090,
-//   U+0098, U+009E, U+009F) is removed with its payload only when a
-//   terminator follows: alone it is far more often mojibake (`”` decoded
-//   twice ends in U+009D) than an attack, and it is shown visibly instead;
+//   escapes, and the 8-bit CSI U+009B) are removed; a string sequence, 7-bit
+//   (ESC ] … / ESC P …) or 8-bit (U+009D OSC, U+0090, U+0098, U+009E, U+009F),
+//   is removed with its payload only when a terminator follows. Unterminated,
+//   it is shown instead (its ESC as ␛, an 8-bit introducer as <U+009D>) and
+//   the rest of the text stays: a lone U+009D is far more often mojibake (`”`
+//   decoded twice) than an attack, and an ESC ] must not hide what follows;
 // - a remaining C0 control (except tab) or DEL becomes its Unicode Control
 //   Picture: ESC → ␛, BEL → ␇, LF → ␊, CR → ␍, NUL → ␀, DEL → ␡;
 // - a C1 control (U+0080–U+009F), a bidi control (U+202A–U+202E,
-//   U+2066–U+2069, U+200E, U+200F, U+061C) and the Unicode line/paragraph
-//   separators (U+2028, U+2029) become `<U+XXXX>`.
+//   U+2066–U+2069, U+200E, U+200F, U+061C), the Unicode line/paragraph
+//   separators (U+2028, U+2029) and the characters that hide text (zero-width
+//   U+200B–U+200D, U+2060–U+2064, U+FEFF, U+180E, tag characters
+//   U+E0000–U+E007F) become `<U+XXXX>`.
+//
+// The scan is one pass, linear in the text: a terminator searched for and not
+// found is not searched for again from a later introducer.
 
-// Alternatives, in order: 7-bit CSI; 7-bit OSC/DCS/SOS/PM/APC strings (to their
-// terminator or the end); any other ESC sequence (intermediates + final byte);
-// 8-bit CSI; 8-bit strings that are terminated.
-const ESCAPE_SEQUENCE = new RegExp(
-  [
-    "\\x1b\\[[0-?]*[ -/]*[@-~]",
-    "\\x1b[\\]PX^_][\\s\\S]*?(?:\\x07|\\x1b\\\\|\\x9c|$)",
-    "\\x1b[ -/]*[0-~]",
-    "\\x9b[0-?]*[ -/]*[@-~]",
-    "[\\x90\\x98\\x9d\\x9e\\x9f][^\\x07\\x9c\\x1b]*(?:\\x07|\\x9c|\\x1b\\\\)",
-  ].join("|"),
-  "g",
-);
-
-const UNSAFE_CHAR = /[\x00-\x08\x0a-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]/g;
+const UNSAFE_CHAR = /[\x00-\x08\x0a-\x1f\x7f-\x9f\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\u2028\u2029\ufeff]|\udb40[\udc00-\udc7f]/g;
 
 function visible(ch: string): string {
-  const c = ch.charCodeAt(0);
+  const c = ch.codePointAt(0)!;
   if (c < 0x20) return String.fromCharCode(0x2400 + c);
   if (c === 0x7f) return "\u2421";
   return `<U+${c.toString(16).toUpperCase().padStart(4, "0")}>`;
 }
 
+const between = (c: number, lo: number, hi: number): boolean => c >= lo && c <= hi;
+
+/** `s` without its escape sequences (see the notation above); controls not in one are left for `visible`. */
+function stripEscapes(s: string): string {
+  const n = s.length;
+  let out = "";
+  let copied = 0;
+  // From this index on there is no 7-bit string terminator (BEL, ST, ESC \\).
+  let noTerminatorFrom = n + 1;
+  // The first BEL / ST / ESC after the last 8-bit introducer looked at, and whether it ends the string.
+  let stop8 = -1;
+  let stop8Ends = false;
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    let end = -1;
+    if (c === 0x1b) {
+      const d = i + 1 < n ? s.charCodeAt(i + 1) : -1;
+      if (d === 0x5b) {
+        // CSI; incomplete, ESC [ alone is a two-byte escape.
+        let j = i + 2;
+        while (j < n && between(s.charCodeAt(j), 0x30, 0x3f)) j++;
+        while (j < n && between(s.charCodeAt(j), 0x20, 0x2f)) j++;
+        end = j < n && between(s.charCodeAt(j), 0x40, 0x7e) ? j + 1 : i + 2;
+      } else if (d === 0x5d || d === 0x50 || d === 0x58 || d === 0x5e || d === 0x5f) {
+        if (i + 2 < noTerminatorFrom) {
+          for (let k = i + 2; k < n; k++) {
+            const t = s.charCodeAt(k);
+            if (t === 0x07 || t === 0x9c) end = k + 1;
+            else if (t === 0x1b && s.charCodeAt(k + 1) === 0x5c) end = k + 2;
+            if (end >= 0) break;
+          }
+          if (end < 0) noTerminatorFrom = i + 2;
+        }
+      } else {
+        // ESC, intermediates, final byte.
+        let j = i + 1;
+        while (j < n && between(s.charCodeAt(j), 0x20, 0x2f)) j++;
+        if (j < n && between(s.charCodeAt(j), 0x30, 0x7e)) end = j + 1;
+      }
+    } else if (c === 0x9b) {
+      let j = i + 1;
+      while (j < n && between(s.charCodeAt(j), 0x30, 0x3f)) j++;
+      while (j < n && between(s.charCodeAt(j), 0x20, 0x2f)) j++;
+      if (j < n && between(s.charCodeAt(j), 0x40, 0x7e)) end = j + 1;
+    } else if (c === 0x90 || c === 0x98 || c === 0x9d || c === 0x9e || c === 0x9f) {
+      if (i >= stop8) {
+        let k = i + 1;
+        while (k < n) {
+          const t = s.charCodeAt(k);
+          if (t === 0x07 || t === 0x9c || t === 0x1b) break;
+          k++;
+        }
+        stop8 = k;
+        stop8Ends = k < n && (s.charCodeAt(k) !== 0x1b || s.charCodeAt(k + 1) === 0x5c);
+      }
+      if (stop8Ends) end = s.charCodeAt(stop8) === 0x1b ? stop8 + 2 : stop8 + 1;
+    }
+    if (end < 0) continue;
+    out += s.slice(copied, i);
+    copied = end;
+    i = end - 1;
+  }
+  return copied === 0 ? s : out + s.slice(copied);
+}
+
 /**
  * For terminal and plain-text output: remove every escape sequence and make
- * every other control, bidi control and line break visible (see the notation
- * above). Tabs are kept. The result contains no C0 control but tab, no DEL,
- * no C1 control and no bidi control.
+ * every other control, bidi control, invisible character and line break
+ * visible (see the notation above). Tabs are kept. The result contains no C0
+ * control but tab, no DEL, no C1 control, no bidi control and no zero-width
+ * or tag character.
  */
 export function safeText(s: string): string {
   // Fast path: most values are plain printable text.
   UNSAFE_CHAR.lastIndex = 0;
   if (!UNSAFE_CHAR.test(s)) return s;
   UNSAFE_CHAR.lastIndex = 0;
-  return s.replace(ESCAPE_SEQUENCE, "").replace(UNSAFE_CHAR, visible);
+  return stripEscapes(s).replace(UNSAFE_CHAR, visible);
+}
+
+/** `safeText` line by line, for a message of several lines: the line breaks stay, nothing else. */
+export function safeLines(s: string): string {
+  return s.split("\n").map(safeText).join("\n");
 }
 
 function longestRun(s: string, ch: string): number {
@@ -94,17 +156,34 @@ const MD_PUNCT = /[\\`*_[\]#!|~$]/g;
 const HTML_CHARS = /[<>&]/g;
 const HTML_ENTITY: Record<string, string> = { "<": "&lt;", ">": "&gt;", "&": "&amp;" };
 
+// What GitHub and Discourse turn into a ping, an issue or commit reference or
+// a link even when every Markdown character is escaped: `@name`, `#123`,
+// `owner/repo#1`, `GH-1`, bare URLs (`https://…`, `www.…`) and e-mail
+// addresses. Each such introducer goes into a code span of its own (`@`),
+// where no renderer looks for them, and the text around it stays prose.
+const LIVE_IN_PROSE = /[@#]|:\/\/|\bwww\.|\bGH-(?=\d)/gi;
+
+function escapeProse(s: string): string {
+  return s.replace(MD_PUNCT, (c) => "\\" + c).replace(HTML_CHARS, (c) => HTML_ENTITY[c] ?? c);
+}
+
 /**
  * Markdown: text for a table cell or for inline prose. `safeText` first (so no
  * line break survives), then `< > &` become entities (no HTML, no entity
  * tricks) and Markdown punctuation is backslash-escaped, including `|` so the
- * text cannot end a table cell. A leading `-`, `+` or `1.` is escaped too, so
+ * text cannot end a table cell; what would still ping or link (see
+ * LIVE_IN_PROSE) is put in code. A leading `-`, `+` or `1.` is escaped too, so
  * the text cannot start a list when it begins a line.
  */
 export function mdInline(s: string): string {
-  let out = safeText(s)
-    .replace(MD_PUNCT, (c) => "\\" + c)
-    .replace(HTML_CHARS, (c) => HTML_ENTITY[c] ?? c);
+  const safe = safeText(s);
+  let out = "";
+  let last = 0;
+  for (const m of safe.matchAll(LIVE_IN_PROSE)) {
+    out += escapeProse(safe.slice(last, m.index)) + "`" + m[0] + "`";
+    last = m.index + m[0].length;
+  }
+  out += escapeProse(safe.slice(last));
   if (/^[-+=]/.test(out)) out = "\\" + out;
   else out = out.replace(/^(\d+)([.)])/, "$1\\$2");
   return out;

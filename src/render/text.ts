@@ -4,8 +4,9 @@
 
 import type { Cause, CauseKind, Report } from "../report.js";
 import { fit, num, plural, type RenderContext } from "./context.js";
+import { clip } from "./budget.js";
 import { safeText } from "./sanitize.js";
-import { clip, collapsedParts, displayName, extent, noCauseSentence, rootCauses, sameChangeGroups, someOf } from "./words.js";
+import { collapsedParts, displayName, extent, noCauseSentence, rootCauses, sameChangeGroups, someOf } from "./words.js";
 
 export const KIND_TITLES: Record<CauseKind, string> = {
   version: "Version bumps",

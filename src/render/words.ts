@@ -21,11 +21,6 @@ export function extent(report: Report): string {
   return `${lines} (of ${num(i.lines)} input lines; the rest is not nix-diff output)`;
 }
 
-/** A long value in a sentence (a whole JSON file on one line): its start, marked as cut. */
-export function clip(s: string, max: number): string {
-  return s.length > max ? s.slice(0, max - 1) + "…" : s;
-}
-
 /** `a, b and 3 more` (at most `max` names shown, `total` when more exist than are given). */
 export function someOf(names: string[], max: number, total = names.length): string {
   const shown = names.slice(0, max);
