@@ -132,3 +132,21 @@ describe("a cut output invents no cause and says it is cut", () => {
     }
   });
 });
+
+describe("found by an attack on real pastes (issue #9)", () => {
+  it("a cut inside the top pair's environment list, mid-line, is said to be cut (the line has no newline)", async () => {
+    const text = readFileSync(join(dir, "env-change/env.txt"), "utf8");
+    const lines = text.split("\n");
+    const heading = lines.lastIndexOf("• The environments do not match:");
+    // An entry that starts right after a '' value closed at column 0: between two entries, not inside a value.
+    const entry = lines.findIndex((l, i) => i > heading + 2 && lines[i - 1] === "''" && /^ {4}[a-zA-Z]\w*=/.test(l));
+    expect(entry).toBeGreaterThan(heading);
+    const prefix = lines.slice(0, entry).join("\n") + "\n" + lines[entry]!.slice(0, 8);
+    const r = await runCli(["--format", "json"], { stdin: prefix });
+    const rep = JSON.parse(r.stdout) as Report;
+    expect(rep.input.truncated).toBe(true);
+    expect(rep.input.truncatedReason).toContain("has no newline");
+    // The same text ending with its newline is a line nix-diff could print last: not claimed.
+    expect(run(prefix + "\n").input.truncatedReason ?? "").not.toContain("has no newline");
+  });
+});

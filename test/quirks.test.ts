@@ -169,3 +169,33 @@ describe("the same change shown once in the text and Markdown reports", () => {
     expect(md.stdout).toContain("Seen in `bootstrap-stage1-gcc`, `bootstrap-stage2-gcc`, `bootstrap-stage3-gcc`.");
   });
 });
+
+describe("a fragment that starts inside a pair's environment (found by an attack on real pastes)", () => {
+  it("an input's version change seen in a value of the pair above the paste is not an environment cause: its name set is not in the paste", () => {
+    const r = report(
+      doc(
+        "• The environments do not match:",
+        `    buildInputs=←${sp("a", "openssl-3.4.2-dev")}←→${sp("b", "openssl-3.4.3-dev")}→ ${sp("c", "zlib-1.3.1-dev")}`,
+        "    configureFlags=--enable-x→ →→--enable-y→",
+      ),
+    );
+    expect(r.input.fragment).toBe(true);
+    expect(r.causes.map((c) => `${c.kind} ${(c.keys ?? []).join(",")}`)).toEqual(["env configureFlags"]);
+  });
+
+  it("an input source whose change is in the paste is not 'changed outside the pasted part'", () => {
+    const r = report(
+      doc(
+        "• The input derivation named `shadow-4.16.0` differs",
+        pairLines(2, "shadow-4.16.0"),
+        "  • The input sources named `keep-path.patch` differ",
+        `      - ${sp("a", "keep-path.patch")}`,
+        `      + ${sp("b", "keep-path.patch")}`,
+        "  • The environments do not match:",
+        `      patches=←${sp("a", "keep-path.patch")}←→${sp("b", "keep-path.patch")}→`,
+      ),
+    );
+    expect(r.causes.map((c) => `${c.kind} ${c.source}`)).toEqual(["source keep-path.patch"]);
+    expect(r.frontier.map((f) => f.name)).not.toContain("keep-path.patch");
+  });
+});

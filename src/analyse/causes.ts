@@ -141,6 +141,7 @@ export function findCauses(diff: ParsedDiff): CauseAnalysis {
     }
 
     const ctx = substitutionContext(diff.storeDir, pair.findings);
+    ctx.sub.namesUnseen = pair.inferred;
     const sub = new Substitution(ctx.sub);
     const claimedByBuilder = new Set<string>();
     const outputsChangedHere = pair.findings.some((f) => f.kind === "outputSet");

@@ -76,7 +76,14 @@ export function findFrontier(diff: ParsedDiff, g: PairGraph, pathOnly: PathOnlyV
   if (!diff.stats.fragment && !diff.stats.truncated) return { entries: [], pairs };
   // Names compared in the input: their change is explained where they are printed.
   const compared = new Set<string>();
-  for (const p of diff.pairs) if (!p.inferred) compared.add(p.name);
+  for (const p of diff.pairs) {
+    if (!p.inferred) compared.add(p.name);
+    // Input sources shown as such: their change is in the input (and they have no deriver to look up).
+    for (const f of p.findings) {
+      if (f.kind === "sourceContent" || f.kind === "sourcePaths") compared.add(f.name);
+      else if (f.kind === "sourceNameSet") for (const i of [...f.items.old, ...f.items.new]) compared.add(i.text);
+    }
+  }
   const inInput = (name: string): boolean => {
     if (compared.has(name)) return true;
     const dash = name.lastIndexOf("-");

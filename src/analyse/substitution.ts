@@ -4,6 +4,8 @@
 // suffix of an input whose requested outputs changed, and paths of inputs the
 // pair adds or removes (those belong to the `added` / `removed` cause).
 
+import { parseDrvName } from "./names.js";
+
 export interface SubstitutionContext {
   storeDir: string;
   /** Old input name → new input name (version bumps seen in this pair). */
@@ -14,6 +16,12 @@ export interface SubstitutionContext {
   added: Set<string>;
   /** Inputs whose requested outputs changed: `x-dev` and `x` are the same input. */
   outputsChanged: Set<string>;
+  /**
+   * The pair's input name sets are not in the input (the pair inferred above a
+   * fragment): any version change of an input may be one of them, so a path is
+   * reduced to its package name.
+   */
+  namesUnseen?: boolean;
 }
 
 // `/<hash>-<name>`; a store path is one whose `/` ends the store directory. The
@@ -46,6 +54,7 @@ export class Substitution {
   /** What the store path named `name` (after its hash) is reduced to on `side`. */
   rewritePath(name: string, side: "old" | "new", dropAddedRemoved = true): string {
     const { renames, removed, added, outputsChanged } = this.ctx;
+    if (this.ctx.namesUnseen) return `@/${parseDrvName(name).pname}`;
     let n = name;
     if (dropAddedRemoved) {
       for (const r of side === "old" ? removed : added) if (namesInput(n, r)) return "";

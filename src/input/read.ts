@@ -180,7 +180,11 @@ class LineGuard extends Transform {
     done(null, parts.length === 1 ? parts[0] : Buffer.concat(parts));
   }
 
+  /** The input's last line has no newline (nix-diff ends every line with one; a cut paste may not). */
+  unterminated = false;
+
   override _flush(done: TransformCallback): void {
+    this.unterminated = this.lineLength > 0;
     if (this.lineLength > 0) this.endLine(Buffer.alloc(0));
     done();
   }
@@ -307,6 +311,7 @@ async function readStream(stream: Readable, parser: DiffParser, options: ReadOpt
       `The paste's bullets were replaced by \`- \`, so ${k === 1 ? "1 argument line" : `${k.toLocaleString("en-US")} argument lines`} starting with \`- \` may be an unchanged argument (\`• arg\`) as well as a removed one: the arguments' change is read as printed.`,
     );
   }
+  if (guard.unterminated) parser.noteUnterminatedLastLine();
   // `cut -c1-200`, a log viewer's column limit: every longer line lost its end.
   const width = guard.cutWidth();
   if (width !== null) {

@@ -174,6 +174,8 @@ export class DiffParser {
   private lastPlaced = "";
   /** The last non-blank line set aside, which may be a nix-diff line cut in the middle. */
   private lastForeign: { line: string; n: number } | null = null;
+  /** The input's last line ended without a newline. */
+  private lastLineUnterminated = false;
   private seenStructure = false;
   private storeDir = "/nix/store";
   private readonly maxValue: number;
@@ -302,6 +304,11 @@ export class DiffParser {
   /** Count a line that the reader itself could not decode cleanly. */
   countInvalidUtf8(): void {
     this.stats.invalidUtf8++;
+  }
+
+  /** The reader saw no newline after the last line (see cutReason). */
+  noteUnterminatedLastLine(): void {
+    this.lastLineUnterminated = true;
   }
 
   end(): ParsedDiff {
@@ -845,7 +852,9 @@ export class DiffParser {
     const frame = this.top();
     const sec = frame?.section;
     if (!frame?.pair || sec?.kind !== "env" || sec.last?.value !== target || sec.last.side !== "both") return;
-    const whole = new LongValue(new Substitution(substitutionContext(this.storeDir, frame.pair.findings).sub), this.storeDir);
+    const ctx = substitutionContext(this.storeDir, frame.pair.findings).sub;
+    ctx.namesUnseen = frame.pair.inferred;
+    const whole = new LongValue(new Substitution(ctx), this.storeDir);
     whole.push(target.text);
     whole.push(s);
     if (this.lineCut) whole.lose();
@@ -901,6 +910,11 @@ export class DiffParser {
     if (this.block) return `it ends inside a '' value that opened at line ${this.block.target.firstLine - 1}`;
     const cutTail = this.lastForeign && this.lastForeign.n > last && looksLikeCutLine(this.lastForeign.line, this.storeDir) ? this.lastForeign : null;
     if (cutTail) return `its last line (${cutTail.n}) is nix-diff's, cut off in the middle`;
+    // A last line that does not read, right after nix-diff's, inside a section and without a newline: the start of one cut off.
+    const f = this.lastForeign;
+    if (this.lastLineUnterminated && f && f.n === this.lineNo && f.n === last + 1 && this.top()?.section) {
+      return `its last line (${f.n}) is not a whole nix-diff line and has no newline: it looks cut off in the middle`;
+    }
     const top = this.top();
     if (!top) return null;
     if (!top.pair) return `it ends right after \`The input derivation named ${top.pendingName} differs\` (line ${top.pendingLine})`;

@@ -92,7 +92,8 @@ export function funnelSentence(report: Report): string | null {
 /** Without a funnel: where most of the text is, when one subtree holds most of it. */
 export function heaviestSentence(report: Report): string | null {
   const h = report.heaviest[0];
-  if (!h || h.lines * 2 < report.input.nixDiffLines || h.depth === 0) return null;
+  // The pair inferred above a fragment has no name to put in a sentence.
+  if (!h || h.lines * 2 < report.input.nixDiffLines || h.depth === 0 || displayName(h.name) !== h.name) return null;
   return `${num(h.lines)} of ${num(report.input.nixDiffLines)} ${report.input.closure ? "differing pairs" : "lines"} are under ${safeText(h.name)}.`;
 }
 
@@ -144,7 +145,9 @@ export function causeWhere(cause: Cause, report: Report): string {
 
 export function shortPath(path: string[], report: Report): string {
   const p = report.top && path[0] === report.top.name ? path.slice(1) : path;
-  return p.length === 0 ? "(top)" : p.map((n) => safeText(displayName(n))).join(" › ");
+  // Several pairs inferred above a fragment read as one.
+  const shown = p.filter((n, i) => i === 0 || n !== p[i - 1] || displayName(n) === n);
+  return shown.length === 0 ? "(top)" : shown.map((n) => safeText(displayName(n))).join(" › ");
 }
 
 /** What changed outside the pasted part: the derivations that explain pairs here without their comparison. */
