@@ -935,8 +935,8 @@ export class DiffParser {
     let inner: DrvPair | null = null;
     for (let i = this.stack.length - 1; i >= 0 && !inner; i--) if (this.stack[i]!.pair && !this.stack[i]!.pair!.inferred) inner = this.stack[i]!.pair;
     if (!empty && inner && !this.pairs.some((q) => q.envSkippedLine !== null) && this.pairs.some((q) => q.envShownLine !== null)) {
-      // --environment: nix-diff marks a pair's end only when its environment differs.
-      return `it may be cut inside \`${inner.name}\` (line ${inner.firstLine}): with --environment nix-diff prints nothing after a pair whose environments are equal, so where a pair ends cannot be told`;
+      // No skip lines (--environment, or no pair here descended): a pair ends silently after equal environments.
+      return `it may be cut inside \`${inner.name}\` (line ${inner.firstLine}): no line after it says nix-diff finished it (it prints none after environments it compared and found equal), so where it ends cannot be told`;
     }
     if (inner) return `it ends inside \`${inner.name}\` (line ${inner.firstLine}), before nix-diff finished it`;
     return "it ends before the pair around the fragment was finished";
