@@ -13,6 +13,7 @@ import type { Cause, Evidence, Summary } from "../report.js";
 import { firstStorePathName, outputNames, parseDrvName, storePathName } from "./names.js";
 import { Substitution, type SubstitutionContext } from "./substitution.js";
 import { hasMarkers, rebuild, type Rebuilt } from "./textDiff.js";
+import { markedSame } from "./markedSame.js";
 
 /** A cause before graph measures (reach, paths) are added, with the printed pairs that show it. */
 export type CauseDraft = Omit<Cause, "path" | "via" | "affects"> & { pairIds: number[] };
@@ -357,6 +358,16 @@ export function findCauses(diff: ParsedDiff): CauseAnalysis {
             addEnv(set, pair, drvKey, f.key, `${f.key}: ${describeLongValue(f.value, sub)}`, [
               { line: f.line, text: `${f.key}=${f.value.firstLine > f.line ? "''" : firstLine(f.value.text)}` },
             ]);
+            break;
+          }
+          // Most values differ only in hashes: a quick test on the marked text, before building any reading.
+          if (hasMarkers(f.value.text) && markedSame(f.value.text, sub)) {
+            counts.storePathOnly++;
+            cascadeOnly = true;
+            if (keepPathOnly) {
+              const first = rebuild(f.value.text)[0]!;
+              keepPathOnly.push({ pair: pair.id, as: "value", key: f.key, line: f.line, old: first.old, new: first.new });
+            }
             break;
           }
           const readings = rebuild(f.value.text);

@@ -59,10 +59,24 @@ export class Substitution {
     return `@/${n}`;
   }
 
+  /** The store directory the paths are matched under. */
+  get storeDir(): string {
+    return this.ctx.storeDir;
+  }
+
+  /** No renames, additions or removals: a path both sides hold reduces alike on each (with dropAddedRemoved). */
+  get symmetric(): boolean {
+    return this.ctx.renames.size === 0 && this.ctx.removed.size === 0 && this.ctx.added.size === 0;
+  }
+
+  /** `value` with every store path reduced as `normalize` does, whitespace kept as it is. */
+  rewrite(value: string, side: "old" | "new", dropAddedRemoved = true): string {
+    return value.replace(this.re, (_m, name: string) => this.rewritePath(name, side, dropAddedRemoved));
+  }
+
   /** `value` with every store path reduced to what must stay equal if nothing but inputs changed. */
   normalize(value: string, side: "old" | "new", dropAddedRemoved = true): string {
-    const out = value.replace(this.re, (_m, name: string) => this.rewritePath(name, side, dropAddedRemoved));
-    return out.replace(/\s+/g, " ").trim();
+    return this.rewrite(value, side, dropAddedRemoved).replace(/\s+/g, " ").trim();
   }
 
   /** The first added (side new) or removed (side old) input whose store path `text` contains. */

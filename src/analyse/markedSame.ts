@@ -1,0 +1,91 @@
+// A quick test for the usual environment value of a `--environment` diff: a
+// word- or character-mode text whose `←old←→new→` chunks are store paths that
+// changed only in their hashes. It answers whether rebuild()'s first reading
+// (textDiff's rebuildMarked) is the same on both sides under `sub`, without
+// building the old, new and normalised copies of the whole value.
+//
+// Why it is exact: a store path never holds whitespace (the name after the
+// hash is [A-Za-z0-9+._?=-]*, and the store directory is checked), so
+// whitespace outside the markers, which both sides share, splits the value
+// into pieces that `Substitution.rewrite` maps one by one as it maps them in
+// the whole. Equal pieces give equal rewrites, hence equal normalisations.
+// A piece that differs may still normalise alike (whitespace is collapsed
+// afterwards): then the answer is null and the caller compares in full.
+
+import { NEW_MARK, OLD_MARK } from "../parse/ansi.js";
+import type { Substitution } from "./substitution.js";
+
+const OLD_C = OLD_MARK.charCodeAt(0);
+const NEW_C = NEW_MARK.charCodeAt(0);
+const BOTH = 0;
+const OLD = 1;
+const NEW = 2;
+
+/** The characters pieces are cut at (never inside a store path). */
+function isCut(c: number): boolean {
+  return c === 0x20 || c === 0x0a || c === 0x09;
+}
+
+/** True when rebuild(text)[0] is certainly the same under `sub` (dropping added/removed inputs); null when not known. */
+export function markedSame(text: string, sub: Substitution): true | null {
+  const storeDir = sub.storeDir;
+  if (/[\s←→]/.test(storeDir)) return null;
+  const prefix = `${storeDir}/`;
+  const symmetric = sub.symmetric;
+  const sticky = new RegExp(sub.pattern.source, "y");
+  // Text both sides share: equal unless one of its store paths reduces differently on each side (a rename, say).
+  const commonSame = (from: number, to: number): boolean => {
+    if (symmetric) return true;
+    for (let at = text.indexOf(prefix, from); at >= 0 && at < to; ) {
+      sticky.lastIndex = at;
+      const m = sticky.exec(text);
+      if (m) {
+        const name = m[1] ?? "";
+        if (sub.rewritePath(name, "old") !== sub.rewritePath(name, "new")) return false;
+        at = text.indexOf(prefix, at + m[0].length);
+      } else at = text.indexOf(prefix, at + 1);
+    }
+    return true;
+  };
+
+  const n = text.length;
+  let pos = 0;
+  while (pos < n) {
+    const o = text.indexOf(OLD_MARK, pos);
+    const w = text.indexOf(NEW_MARK, pos);
+    const mark = o < 0 ? w : w < 0 ? o : Math.min(o, w);
+    if (mark < 0) return commonSame(pos, n) ? true : null;
+    let start = mark;
+    while (start > pos && !isCut(text.charCodeAt(start - 1))) start--;
+    if (!commonSame(pos, start)) return null;
+    // The piece, read as rebuildMarked reads it: an arrow inside the other side's chunk is text.
+    let old = "";
+    let neu = "";
+    let mode = BOTH;
+    let from = start;
+    let i = start;
+    const flush = (): void => {
+      if (i === from) return;
+      const s = text.slice(from, i);
+      if (mode !== NEW) old += s;
+      if (mode !== OLD) neu += s;
+    };
+    for (; i < n; i++) {
+      const c = text.charCodeAt(i);
+      if (mode === BOTH && isCut(c)) break;
+      if (c === OLD_C && mode !== NEW) {
+        flush();
+        mode = mode === OLD ? BOTH : OLD;
+        from = i + 1;
+      } else if (c === NEW_C && mode !== OLD) {
+        flush();
+        mode = mode === NEW ? BOTH : NEW;
+        from = i + 1;
+      }
+    }
+    flush();
+    if ((old !== neu || !symmetric) && sub.rewrite(old, "old") !== sub.rewrite(neu, "new")) return null;
+    pos = i;
+  }
+  return true;
+}
