@@ -12,7 +12,7 @@ import { looksLike } from "./input/detect.js";
 import { InputError, readDiff } from "./input/read.js";
 import { DiffParser } from "./parse/parser.js";
 import { makeContext, type RenderContext } from "./render/context.js";
-import { renderJson } from "./render/json.js";
+import { renderJson, writeJson } from "./render/json.js";
 import { renderMarkdown } from "./render/markdown.js";
 import { renderText } from "./render/text.js";
 import { renderTree } from "./render/tree.js";
@@ -266,7 +266,8 @@ export async function main(io: Io): Promise<number> {
     write(io.stdout, renderWhy(report, why, options.format, ctx));
     return EXIT.ok;
   }
-  write(io.stdout, render(analysis, diff, options, ctx));
+  if (options.format === "json" && !options.tree) writeJson(report, (chunk) => write(io.stdout, chunk));
+  else write(io.stdout, render(analysis, diff, options, ctx));
   const realCauses = report.causes.filter((c) => c.kind !== "unexplained").length;
   return options.exitCode && realCauses > 0 ? EXIT.causesFound : EXIT.ok;
 }
