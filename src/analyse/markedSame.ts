@@ -48,6 +48,20 @@ export function markedSame(text: string, sub: Substitution): true | null {
     return true;
   };
 
+  // Usually a piece is one store path on each side with the same text after it: compare the two names, not two rewrites.
+  const samePiece = (old: string, neu: string): boolean => {
+    sticky.lastIndex = 0;
+    const a = sticky.exec(old);
+    sticky.lastIndex = 0;
+    const b = a ? sticky.exec(neu) : null;
+    if (a && b && old.slice(a[0].length) === neu.slice(b[0].length) && !old.includes(prefix, a[0].length)) {
+      const x = a[1] ?? "";
+      const y = b[1] ?? "";
+      return (symmetric && x === y) || sub.rewritePath(x, "old") === sub.rewritePath(y, "new");
+    }
+    return sub.rewrite(old, "old") === sub.rewrite(neu, "new");
+  };
+
   const n = text.length;
   let pos = 0;
   while (pos < n) {
@@ -63,28 +77,33 @@ export function markedSame(text: string, sub: Substitution): true | null {
     let neu = "";
     let mode = BOTH;
     let from = start;
-    let i = start;
+    let i = mark; // [start, mark) holds neither whitespace nor an arrow: text of both sides
     const flush = (): void => {
       if (i === from) return;
       const s = text.slice(from, i);
       if (mode !== NEW) old += s;
       if (mode !== OLD) neu += s;
     };
-    for (; i < n; i++) {
-      const c = text.charCodeAt(i);
-      if (mode === BOTH && isCut(c)) break;
-      if (c === OLD_C && mode !== NEW) {
+    while (i < n) {
+      if (mode === BOTH) {
+        let c = text.charCodeAt(i);
+        while (!isCut(c) && c !== OLD_C && c !== NEW_C && ++i < n) c = text.charCodeAt(i);
+        if (i >= n || isCut(c)) break;
         flush();
-        mode = mode === OLD ? BOTH : OLD;
-        from = i + 1;
-      } else if (c === NEW_C && mode !== OLD) {
+        mode = c === OLD_C ? OLD : NEW;
+        from = ++i;
+      } else {
+        // Inside a chunk only its own arrow closes it (the other is text).
+        const close = text.indexOf(mode === OLD ? OLD_MARK : NEW_MARK, i);
+        i = close < 0 ? n : close;
+        if (close < 0) break;
         flush();
-        mode = mode === NEW ? BOTH : NEW;
-        from = i + 1;
+        mode = BOTH;
+        from = ++i;
       }
     }
     flush();
-    if ((old !== neu || !symmetric) && sub.rewrite(old, "old") !== sub.rewrite(neu, "new")) return null;
+    if ((old !== neu || !symmetric) && !samePiece(old, neu)) return null;
     pos = i;
   }
   return true;
