@@ -32,7 +32,7 @@ export function markedSame(text: string, sub: Substitution): true | null {
   if (/[\s←→]/.test(storeDir)) return null;
   const prefix = `${storeDir}/`;
   const symmetric = sub.symmetric;
-  const sticky = new RegExp(sub.pattern.source, "y");
+  const sticky = sub.sticky;
   // Text both sides share: equal unless one of its store paths reduces differently on each side (a rename, say).
   const commonSame = (from: number, to: number): boolean => {
     if (symmetric) return true;

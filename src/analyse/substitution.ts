@@ -29,15 +29,39 @@ export function namesInput(name: string, input: string): boolean {
   return rest === "" || rest.startsWith("-") || rest === ".drv";
 }
 
+/**
+ * One store-path pattern per store directory, shared by every pair's
+ * Substitution (one is made per pair). Only replace() and matchAll() use the
+ * global one, which leave lastIndex at 0; the sticky one is for lookups at an index.
+ */
+const PATTERNS = new Map<string, { global: RegExp; sticky: RegExp }>();
+
+function patternsFor(storeDir: string): { global: RegExp; sticky: RegExp } {
+  let p = PATTERNS.get(storeDir);
+  if (!p) {
+    const source = `${escapeRe(storeDir)}/${PATH_TAIL}`;
+    PATTERNS.set(storeDir, (p = { global: new RegExp(source, "g"), sticky: new RegExp(source, "y") }));
+  }
+  return p;
+}
+
 export class Substitution {
   private readonly re: RegExp;
+  private readonly stickyRe: RegExp;
   constructor(private readonly ctx: SubstitutionContext) {
-    this.re = new RegExp(`${escapeRe(ctx.storeDir)}/${PATH_TAIL}`, "g");
+    const p = patternsFor(ctx.storeDir);
+    this.re = p.global;
+    this.stickyRe = p.sticky;
   }
 
   /** The pattern of a store path (global; group 1: the name after the hash). */
   get pattern(): RegExp {
     return this.re;
+  }
+
+  /** The same pattern, sticky: set lastIndex, then exec. */
+  get sticky(): RegExp {
+    return this.stickyRe;
   }
 
   /** What the store path named `name` (after its hash) is reduced to on `side`. */
