@@ -109,6 +109,17 @@ export function findCauses(diff: ParsedDiff): CauseAnalysis {
   const pathOnly: PathOnlyValue[] = [];
   const namesDifferAtTop: string[] = [];
   const keepPathOnly = diff.stats.fragment || diff.stats.truncated ? pathOnly : null;
+  // Without renames or changed outputs, a builder's verdict depends on its two texts alone; a
+  // system rebuild repeats the same two bash paths in tens of thousands of pairs.
+  const builderVerdicts = new Map<string, Map<string, boolean>>();
+  const sameBuilder = (sub: Substitution, ctx: SubstitutionContext, from: string, to: string): boolean => {
+    if (ctx.renames.size > 0 || ctx.outputsChanged.size > 0) return sub.same(from, to, false);
+    let byTo = builderVerdicts.get(from);
+    if (!byTo) builderVerdicts.set(from, (byTo = new Map()));
+    let same = byTo.get(to);
+    if (same === undefined) byTo.set(to, (same = sub.same(from, to, false)));
+    return same;
+  };
 
   for (const pair of diff.pairs) {
     if (pair.envSkippedLine !== null) counts.skippedEnvironments++;
@@ -156,7 +167,7 @@ export function findCauses(diff: ParsedDiff): CauseAnalysis {
       const from = f.items.old[0]?.text ?? "";
       const to = f.items.new[0]?.text ?? "";
       // Equal paths stay equal whatever the pair prints later; a difference may be explained later.
-      if (sub.same(from, to, false)) {
+      if (sameBuilder(sub, ctx.sub, from, to)) {
         counts.builderChanges++;
         cascadeOnly = true;
         keepPathOnly?.push({ pair: pair.id, as: "builder", line: f.line, old: from, new: to });
