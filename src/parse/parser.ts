@@ -192,6 +192,13 @@ export class DiffParser {
   private rawLine = "";
   /** Names, keys and list items repeat thousands of times: keep one copy of each. */
   private readonly interned = new Map<string, string>();
+  /**
+   * The value lines are being appended to, and how many: its lines are joined as they come
+   * and copied out of the input's chunks once, when the next value starts (settleValue), not
+   * one copy and one join node per line kept until the end (that was most of the heap).
+   */
+  private openValue: RenderedText | null = null;
+  private openPieces = 0;
   private readonly readingNotes: string[] = [];
   private nextLineCut = false;
   /** The line being parsed lost its end to the reader's line cap. */
@@ -313,6 +320,7 @@ export class DiffParser {
     }
     this.endDocument();
     this.closeFramesAbove(-1);
+    this.settleValue();
     this.stats.nixDiffLines = this.lineNo - this.foreignCount;
     this.stats.nixDiffRanges = this.nixDiffRanges();
     this.stats.wording = this.wordings.has("1.0.21")
@@ -816,7 +824,18 @@ export class DiffParser {
     pair.refLines.push(ref.form === "single" ? -ref.line : ref.line);
   }
 
+  private settleValue(): void {
+    const v = this.openValue;
+    if (v && this.openPieces > 0) v.text = flat(v.text);
+    this.openValue = null;
+    this.openPieces = 0;
+  }
+
   private appendValue(target: RenderedText, s: string, n: number): void {
+    if (target !== this.openValue) {
+      this.settleValue();
+      this.openValue = target;
+    }
     target.lastLine = n;
     // Bytes, as `cut -c` counts them.
     const bytes = Buffer.byteLength(this.rawLine);
@@ -833,7 +852,8 @@ export class DiffParser {
       this.stats.valuesCut++;
       return;
     }
-    target.text += flat(s);
+    target.text += s; // copied by settleValue
+    this.openPieces++;
   }
 
   /**
