@@ -338,15 +338,17 @@ export function findCauses(diff: ParsedDiff): CauseAnalysis {
             counts.sectionsNotJudged++;
             break;
           }
+          // Read once: a long value's text may be stored packed and decoded on each read (parser.ts: packText).
+          const text = f.value.text;
           if (f.side !== "both") {
             // A key that appears or goes with the path of an input or source this pair adds or removes is that change.
-            const mentioned = sub.mentionedInput(f.value.text, f.side);
+            const mentioned = sub.mentionedInput(text, f.side);
             if (mentioned) {
               attributeValue(set, pair, drvKey, ctx.sourceNames, f.side === "new" ? "added" : "removed", mentioned, `${f.side === "old" ? "-" : "+"} ${f.key}`, f.line);
               counts.attributedValues++;
               break;
             }
-            addEnv(set, pair, drvKey, f.key, `${f.side === "old" ? "-" : "+"} ${f.key}`, [{ line: f.line, text: `${f.side === "old" ? "-" : "+"} ${f.key}=${firstLine(f.value.text)}` }]);
+            addEnv(set, pair, drvKey, f.key, `${f.side === "old" ? "-" : "+"} ${f.key}`, [{ line: f.line, text: `${f.side === "old" ? "-" : "+"} ${f.key}=${firstLine(text)}` }]);
             break;
           }
           if (diff.stats.cutWidth !== null && (f.value.widest ?? 0) >= diff.stats.cutWidth) {
@@ -367,21 +369,21 @@ export function findCauses(diff: ParsedDiff): CauseAnalysis {
               break;
             }
             addEnv(set, pair, drvKey, f.key, `${f.key}: ${describeLongValue(f.value, sub)}`, [
-              { line: f.line, text: `${f.key}=${f.value.firstLine > f.line ? "''" : firstLine(f.value.text)}` },
+              { line: f.line, text: `${f.key}=${f.value.firstLine > f.line ? "''" : firstLine(text)}` },
             ]);
             break;
           }
           // Most values differ only in hashes: a quick test on the marked text, before building any reading.
-          if (hasMarkers(f.value.text) && markedSame(f.value.text, sub)) {
+          if (hasMarkers(text) && markedSame(text, sub)) {
             counts.storePathOnly++;
             cascadeOnly = true;
             if (keepPathOnly) {
-              const first = rebuild(f.value.text)[0]!;
+              const first = rebuild(text)[0]!;
               keepPathOnly.push({ pair: pair.id, as: "value", key: f.key, line: f.line, old: first.old, new: first.new });
             }
             break;
           }
-          const readings = rebuild(f.value.text);
+          const readings = rebuild(text);
           const same = readings.find((r) => sub.same(r.old, r.new));
           if (same) {
             counts.storePathOnly++;
@@ -398,7 +400,7 @@ export function findCauses(diff: ParsedDiff): CauseAnalysis {
             break;
           }
           addEnv(set, pair, drvKey, f.key, `${f.key}: ${describeChunks(reading, sub)}`, [
-            { line: f.line, text: `${f.key}=${f.value.firstLine > f.line ? "''" : firstLine(f.value.text)}` },
+            { line: f.line, text: `${f.key}=${f.value.firstLine > f.line ? "''" : firstLine(text)}` },
             ...(f.value.firstLine > f.line ? changedLines(f.value) : []),
           ]);
           break;

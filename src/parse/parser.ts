@@ -75,6 +75,36 @@ export function flat(s: string): string {
   return (" " + s).slice(1);
 }
 
+/** A packed value's text as UTF-8 bytes (see packText). */
+const PACKED = Symbol("packed text");
+type Packed = RenderedText & { [PACKED]: Buffer };
+/** Values shorter than this stay strings (the bytes and the accessor cost more than they save). */
+const PACK_MIN = 256;
+
+const packedText: PropertyDescriptor = {
+  get(this: Packed): string {
+    return this[PACKED].toString("utf8");
+  },
+  set(this: Packed, s: string): void {
+    Object.defineProperty(this, "text", { value: s, writable: true, enumerable: true, configurable: true });
+  },
+  enumerable: true,
+  configurable: true,
+};
+
+/**
+ * A finished value holding ← or → is a two-byte JS string (2 bytes a character: most
+ * of the heap of a `--environment` diff); its UTF-8 bytes are about half that. `text`
+ * then decodes them on each read (an accessor, so every reader is unchanged).
+ * A string that is not well-formed UTF-16 (a lone surrogate from JSON input) is kept.
+ */
+function packText(v: RenderedText): void {
+  const s = v.text;
+  if (s.length < PACK_MIN || !/[^\u0000-\u00ff]/.test(s) || !(s as string & { isWellFormed(): boolean }).isWellFormed()) return;
+  (v as Packed)[PACKED] = Buffer.from(s, "utf8");
+  Object.defineProperty(v, "text", packedText);
+}
+
 function leadingSpaces(s: string): number {
   let i = 0;
   while (i < s.length && s.charCodeAt(i) === 0x20) i++;
@@ -826,7 +856,10 @@ export class DiffParser {
 
   private settleValue(): void {
     const v = this.openValue;
-    if (v && this.openPieces > 0) v.text = flat(v.text);
+    if (v && this.openPieces > 0) {
+      v.text = flat(v.text);
+      packText(v);
+    }
     this.openValue = null;
     this.openPieces = 0;
   }
