@@ -14,7 +14,7 @@ import { checkMemoryBeforeAnalysis } from "./input/memory.js";
 import { InputError, readDiff } from "./input/read.js";
 import { DiffParser } from "./parse/parser.js";
 import { makeContext, type RenderContext } from "./render/context.js";
-import { renderJson } from "./render/json.js";
+import { renderJson, writeJson } from "./render/json.js";
 import { renderMarkdown } from "./render/markdown.js";
 import { renderText } from "./render/text.js";
 import { renderTree } from "./render/tree.js";
@@ -290,7 +290,8 @@ function output(analysis: Analysis, diff: ParsedDiff, options: Options, io: Io):
     write(io.stdout, renderWhy(report, why, options.format, ctx));
     return EXIT.ok;
   }
-  write(io.stdout, render(analysis, diff, options, ctx));
+  if (options.format === "json" && !options.tree) writeJson(report, (chunk) => write(io.stdout, chunk));
+  else write(io.stdout, render(analysis, diff, options, ctx));
   const realCauses = report.causes.filter((c) => c.kind !== "unexplained").length;
   return options.exitCode && realCauses > 0 ? EXIT.causesFound : EXIT.ok;
 }

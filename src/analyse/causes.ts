@@ -13,6 +13,7 @@ import type { Cause, Evidence, Summary } from "../report.js";
 import { firstStorePathName, outputNames, parseDrvName, storePathName } from "./names.js";
 import { Substitution, type SubstitutionContext } from "./substitution.js";
 import { hasMarkers, rebuild, type Rebuilt } from "./textDiff.js";
+import { markedSame } from "./markedSame.js";
 
 /** A cause before graph measures (reach, paths) are added, with the printed pairs that show it. */
 export type CauseDraft = Omit<Cause, "path" | "via" | "affects"> & { pairIds: number[] };
@@ -108,6 +109,17 @@ export function findCauses(diff: ParsedDiff): CauseAnalysis {
   const pathOnly: PathOnlyValue[] = [];
   const namesDifferAtTop: string[] = [];
   const keepPathOnly = diff.stats.fragment || diff.stats.truncated ? pathOnly : null;
+  // Without renames or changed outputs, a builder's verdict depends on its two texts alone; a
+  // system rebuild repeats the same two bash paths in tens of thousands of pairs.
+  const builderVerdicts = new Map<string, Map<string, boolean>>();
+  const sameBuilder = (sub: Substitution, ctx: SubstitutionContext, from: string, to: string): boolean => {
+    if (ctx.renames.size > 0 || ctx.outputsChanged.size > 0) return sub.same(from, to, false);
+    let byTo = builderVerdicts.get(from);
+    if (!byTo) builderVerdicts.set(from, (byTo = new Map()));
+    let same = byTo.get(to);
+    if (same === undefined) byTo.set(to, (same = sub.same(from, to, false)));
+    return same;
+  };
 
   for (const pair of diff.pairs) {
     if (pair.envSkippedLine !== null) counts.skippedEnvironments++;
@@ -156,7 +168,7 @@ export function findCauses(diff: ParsedDiff): CauseAnalysis {
       const from = f.items.old[0]?.text ?? "";
       const to = f.items.new[0]?.text ?? "";
       // Equal paths stay equal whatever the pair prints later; a difference may be explained later.
-      if (sub.same(from, to, false)) {
+      if (sameBuilder(sub, ctx.sub, from, to)) {
         counts.builderChanges++;
         cascadeOnly = true;
         keepPathOnly?.push({ pair: pair.id, as: "builder", line: f.line, old: from, new: to });
@@ -327,15 +339,17 @@ export function findCauses(diff: ParsedDiff): CauseAnalysis {
             counts.sectionsNotJudged++;
             break;
           }
+          // Read once: a long value's text may be stored packed and decoded on each read (parser.ts: packText).
+          const text = f.value.text;
           if (f.side !== "both") {
             // A key that appears or goes with the path of an input or source this pair adds or removes is that change.
-            const mentioned = sub.mentionedInput(f.value.text, f.side);
+            const mentioned = sub.mentionedInput(text, f.side);
             if (mentioned) {
               attributeValue(set, pair, drvKey, ctx.sourceNames, f.side === "new" ? "added" : "removed", mentioned, `${f.side === "old" ? "-" : "+"} ${f.key}`, f.line);
               counts.attributedValues++;
               break;
             }
-            addEnv(set, pair, drvKey, f.key, `${f.side === "old" ? "-" : "+"} ${f.key}`, [{ line: f.line, text: `${f.side === "old" ? "-" : "+"} ${f.key}=${firstLine(f.value.text)}` }]);
+            addEnv(set, pair, drvKey, f.key, `${f.side === "old" ? "-" : "+"} ${f.key}`, [{ line: f.line, text: `${f.side === "old" ? "-" : "+"} ${f.key}=${firstLine(text)}` }]);
             break;
           }
           if (diff.stats.cutWidth !== null && (f.value.widest ?? 0) >= diff.stats.cutWidth) {
@@ -356,11 +370,21 @@ export function findCauses(diff: ParsedDiff): CauseAnalysis {
               break;
             }
             addEnv(set, pair, drvKey, f.key, `${f.key}: ${describeLongValue(f.value, sub)}`, [
-              { line: f.line, text: `${f.key}=${f.value.firstLine > f.line ? "''" : firstLine(f.value.text)}` },
+              { line: f.line, text: `${f.key}=${f.value.firstLine > f.line ? "''" : firstLine(text)}` },
             ]);
             break;
           }
-          const readings = rebuild(f.value.text);
+          // Most values differ only in hashes: a quick test on the marked text, before building any reading.
+          if (hasMarkers(text) && markedSame(text, sub)) {
+            counts.storePathOnly++;
+            cascadeOnly = true;
+            if (keepPathOnly) {
+              const first = rebuild(text)[0]!;
+              keepPathOnly.push({ pair: pair.id, as: "value", key: f.key, line: f.line, old: first.old, new: first.new });
+            }
+            break;
+          }
+          const readings = rebuild(text);
           const same = readings.find((r) => sub.same(r.old, r.new));
           if (same) {
             counts.storePathOnly++;
@@ -377,7 +401,7 @@ export function findCauses(diff: ParsedDiff): CauseAnalysis {
             break;
           }
           addEnv(set, pair, drvKey, f.key, `${f.key}: ${describeChunks(reading, sub)}`, [
-            { line: f.line, text: `${f.key}=${f.value.firstLine > f.line ? "''" : firstLine(f.value.text)}` },
+            { line: f.line, text: `${f.key}=${f.value.firstLine > f.line ? "''" : firstLine(text)}` },
             ...(f.value.firstLine > f.line ? changedLines(f.value) : []),
           ]);
           break;

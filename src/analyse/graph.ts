@@ -81,16 +81,18 @@ export function buildGraph(diff: ParsedDiff): PairGraph {
   const unresolvedRefs: PairGraph["unresolvedRefs"] = [];
   for (const p of diff.pairs) {
     for (let r = 0; r < p.refNames.length; r++) {
-      const ref = { name: p.refNames[r]!, line: Math.abs(p.refLines[r]!) };
+      // Plain locals, no object per mention (hundreds of thousands on a system rebuild).
+      const name = p.refNames[r]!;
+      const line = Math.abs(p.refLines[r]!);
       mentions++;
       // nix-diff compared it earlier in its walk, so it was printed above this line.
-      const all = byName.get(ref.name) ?? [];
-      const count = printedBefore(all, ref.line, diff);
+      const all = byName.get(name) ?? [];
+      const count = printedBefore(all, line, diff);
       // Only in its own document (see documents.ts).
-      const own = printedBefore(all, docStart(ref.line), diff);
+      const own = printedBefore(all, docStart(line), diff);
       if (count === own) {
         unresolved++;
-        unresolvedRefs.push({ pair: p.id, name: ref.name, line: ref.line });
+        unresolvedRefs.push({ pair: p.id, name, line });
         continue;
       }
       // Linked to each candidate, up to the nearest MAX_LINKS: a name shared by hundreds of
@@ -99,7 +101,7 @@ export function buildGraph(diff: ParsedDiff): PairGraph {
       if (count - own > 1) {
         ambiguousMentions++;
         if (ambiguities.length < MAX_AMBIGUITIES) {
-          ambiguities.push({ name: ref.name, line: ref.line, candidates: all.slice(first, count).map((id) => diff.pairs[id]!.firstLine), count: count - own });
+          ambiguities.push({ name, line, candidates: all.slice(first, count).map((id) => diff.pairs[id]!.firstLine), count: count - own });
         }
       }
       for (let i = first; i < count; i++) link(p.id, all[i]!);

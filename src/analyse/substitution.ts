@@ -48,8 +48,20 @@ export function namesInput(name: string, input: string): boolean {
   return rest === "" || rest.startsWith("-") || rest === ".drv";
 }
 
+/** The tail of a store path, matched where a store directory ends (sticky: set lastIndex, then exec). */
+const TAIL_AT = new RegExp(PATH_TAIL.source, "y");
+
 export class Substitution {
   constructor(private readonly ctx: SubstitutionContext) {}
+
+  /** The store path starting at `at` in `text` (its length and name after the hash), or null. */
+  pathAt(text: string, at: number): { length: number; name: string } | null {
+    const dir = this.ctx.storeDir;
+    if (!text.startsWith(dir, at)) return null;
+    TAIL_AT.lastIndex = at + dir.length;
+    const m = TAIL_AT.exec(text);
+    return m ? { length: dir.length + m[0].length, name: m[1] ?? "" } : null;
+  }
 
   /** What the store path named `name` (after its hash) is reduced to on `side`. */
   rewritePath(name: string, side: "old" | "new", dropAddedRemoved = true): string {
@@ -82,10 +94,24 @@ export class Substitution {
     return out + text.slice(copied);
   }
 
+  /** The store directory the paths are matched under. */
+  get storeDir(): string {
+    return this.ctx.storeDir;
+  }
+
+  /** No renames, additions or removals: a path both sides hold reduces alike on each (with dropAddedRemoved). */
+  get symmetric(): boolean {
+    return this.ctx.renames.size === 0 && this.ctx.removed.size === 0 && this.ctx.added.size === 0 && !this.ctx.namesUnseen;
+  }
+
+  /** `value` with every store path reduced as `normalize` does, whitespace kept as it is. */
+  rewrite(value: string, side: "old" | "new", dropAddedRemoved = true): string {
+    return this.rewriteAll(value, side, dropAddedRemoved);
+  }
+
   /** `value` with every store path reduced to what must stay equal if nothing but inputs changed. */
   normalize(value: string, side: "old" | "new", dropAddedRemoved = true): string {
-    const out = this.rewriteAll(value, side, dropAddedRemoved);
-    return out.replace(/\s+/g, " ").trim();
+    return this.rewriteAll(value, side, dropAddedRemoved).replace(/\s+/g, " ").trim();
   }
 
   /** The first added (side new) or removed (side old) input whose store path `text` contains. */

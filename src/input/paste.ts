@@ -253,7 +253,8 @@ export class PasteRepair {
     while (line.charCodeAt(i) === 0x20) i++;
     const c = line.charCodeAt(i);
     if (c === 0x09 || c === 0x3e /* > */ || c === 0x60 /* ` */ || c === 0x7e /* ~ */) return false;
-    if (c === 0x2022 ? line.charCodeAt(i + 1) !== 0x20 : c >= 0x80) return false;
+    // A value line may start with a diff's ← or →: no repair rule reads those either.
+    if (c === 0x2022 ? line.charCodeAt(i + 1) !== 0x20 : c >= 0x80 && c !== 0x2190 && c !== 0x2192) return false;
     const last = line.charCodeAt(line.length - 1);
     return last !== 0x0d && last !== 0x20 && last !== 0x09;
   }
@@ -431,6 +432,12 @@ function leadWidth(line: string, expand: boolean): number {
   return col;
 }
 
+/** A tab among the first `n` characters (no slice: this runs for every line). */
+function hasTabBefore(line: string, n: number): boolean {
+  for (let i = 0; i < n; i++) if (line.charCodeAt(i) === 0x09) return true;
+  return false;
+}
+
 function leadLength(line: string): number {
   let i = 0;
   while (line.charCodeAt(i) === 0x20 || line.charCodeAt(i) === 0x09) i++;
@@ -493,7 +500,8 @@ export class IndentRepair<T> {
 
   /** Pass on a line (null: a line PasteRepair dropped, kept in order). */
   push(line: string | null, tag: T): void {
-    if (line !== null && line.trim() !== "") this.observe(line);
+    // /\S/ is `trim() !== ""` without copying the line (\s is exactly what trim removes).
+    if (line !== null && /\S/.test(line)) this.observe(line);
     if (this.scale === null) {
       this.held.push({ line, tag });
       this.heldChars += line?.length ?? 0;
@@ -522,8 +530,9 @@ export class IndentRepair<T> {
   private apply(line: string, tabs: boolean): string {
     const c = line.charCodeAt(0);
     if (c !== 0x20 && c !== 0x09) return line;
+    if (this.scale === 1 && !tabs) return line;
     const n = leadLength(line);
-    if (this.scale === 1 && (!tabs || !line.slice(0, n).includes("\t"))) return line;
+    if (this.scale === 1 && !hasTabBefore(line, n)) return line;
     // Without tabs taken as indentation, only the spaces before the first tab are indentation.
     const end = tabs ? n : leadWidth(line, false);
     const width = Math.round(leadWidth(line.slice(0, end), tabs) / this.scale!);
@@ -538,7 +547,7 @@ export class IndentRepair<T> {
     this.prev = line;
     this.prevFirst = false;
     const n = leadLength(line);
-    const hasTab = n > 0 && line.slice(0, n).includes("\t");
+    const hasTab = hasTabBefore(line, n);
     // Once the scale is known, only a tab-indented line can still tell something.
     if (this.scale !== null && this.deeperLines > 0 && (this.tabs || !hasTab)) return;
     const t = classify(stripAnsi(line.slice(n)));

@@ -75,6 +75,36 @@ export function flat(s: string): string {
   return (" " + s).slice(1);
 }
 
+/** A packed value's text as UTF-8 bytes (see packText). */
+const PACKED = Symbol("packed text");
+type Packed = RenderedText & { [PACKED]: Buffer };
+/** Values shorter than this stay strings (the bytes and the accessor cost more than they save). */
+const PACK_MIN = 256;
+
+const packedText: PropertyDescriptor = {
+  get(this: Packed): string {
+    return this[PACKED].toString("utf8");
+  },
+  set(this: Packed, s: string): void {
+    Object.defineProperty(this, "text", { value: s, writable: true, enumerable: true, configurable: true });
+  },
+  enumerable: true,
+  configurable: true,
+};
+
+/**
+ * A finished value holding ← or → is a two-byte JS string (2 bytes a character: most
+ * of the heap of a `--environment` diff); its UTF-8 bytes are about half that. `text`
+ * then decodes them on each read (an accessor, so every reader is unchanged).
+ * A string that is not well-formed UTF-16 (a lone surrogate from JSON input) is kept.
+ */
+function packText(v: RenderedText): void {
+  const s = v.text;
+  if (s.length < PACK_MIN || !/[^\u0000-\u00ff]/.test(s) || !(s as string & { isWellFormed(): boolean }).isWellFormed()) return;
+  (v as Packed)[PACKED] = Buffer.from(s, "utf8");
+  Object.defineProperty(v, "text", packedText);
+}
+
 function leadingSpaces(s: string): number {
   let i = 0;
   while (i < s.length && s.charCodeAt(i) === 0x20) i++;
@@ -194,6 +224,13 @@ export class DiffParser {
   private rawLine = "";
   /** Names, keys and list items repeat thousands of times: keep one copy of each. */
   private readonly interned = new Map<string, string>();
+  /**
+   * The value lines are being appended to, and how many: its lines are joined as they come
+   * and copied out of the input's chunks once, when the next value starts (settleValue), not
+   * one copy and one join node per line kept until the end (that was most of the heap).
+   */
+  private openValue: RenderedText | null = null;
+  private openPieces = 0;
   private readonly readingNotes: string[] = [];
   private nextLineCut = false;
   /** The line being parsed lost its end to the reader's line cap. */
@@ -320,6 +357,7 @@ export class DiffParser {
     }
     this.endDocument();
     this.closeFramesAbove(-1);
+    this.settleValue();
     this.stats.nixDiffLines = this.lineNo - this.foreignCount;
     this.stats.nixDiffRanges = this.nixDiffRanges();
     this.stats.wording = this.wordings.has("1.0.21")
@@ -823,7 +861,21 @@ export class DiffParser {
     pair.refLines.push(ref.form === "single" ? -ref.line : ref.line);
   }
 
+  private settleValue(): void {
+    const v = this.openValue;
+    if (v && this.openPieces > 0) {
+      v.text = flat(v.text);
+      packText(v);
+    }
+    this.openValue = null;
+    this.openPieces = 0;
+  }
+
   private appendValue(target: RenderedText, s: string, n: number): void {
+    if (target !== this.openValue) {
+      this.settleValue();
+      this.openValue = target;
+    }
     target.lastLine = n;
     // Bytes, as `cut -c` counts them.
     const bytes = Buffer.byteLength(this.rawLine);
@@ -840,7 +892,8 @@ export class DiffParser {
       this.stats.valuesCut++;
       return;
     }
-    target.text += flat(s);
+    target.text += s; // copied by settleValue
+    this.openPieces++;
   }
 
   /**

@@ -9,10 +9,50 @@ import type { Report } from "../report.js";
 
 const UNSAFE_IN_JSON = /[\u007f-\u009f\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\u2028\u2029\ufeff]|\udb40[\udc00-\udc7f]/g;
 
+function safe(json: string): string {
+  // A tag character is two UTF-16 units: each is escaped.
+  return json.replace(UNSAFE_IN_JSON, (ch) => [...Array(ch.length).keys()].map((i) => `\\u${ch.charCodeAt(i).toString(16).padStart(4, "0")}`).join(""));
+}
+
 export function jsonText(value: unknown): string {
-  return JSON.stringify(value, null, 2).replace(UNSAFE_IN_JSON, (ch) => [...Array(ch.length).keys()].map((i) => `\\u${ch.charCodeAt(i).toString(16).padStart(4, "0")}`).join("")) + "\n";
+  return safe(JSON.stringify(value, null, 2)) + "\n";
+}
+
+/** Roughly how much of the per-pair list is written at once. */
+const CHUNK = 64 * 1024;
+
+/**
+ * The report exactly as `jsonText(report)` writes it, handed to `emit` in
+ * pieces: `pairLines` (one entry per printed pair, tens of thousands on a
+ * system rebuild) is written entry by entry instead of inside one string.
+ */
+export function writeJson(report: Report, emit: (chunk: string) => void): void {
+  // The rest of the report, with an empty list where pairLines goes (the spread keeps the key order).
+  const rest = safe(JSON.stringify({ ...report, pairLines: [] }, null, 2)) + "\n";
+  // A real newline is never inside a JSON string: this is the top-level key.
+  const slot = '\n  "pairLines": [';
+  const at = rest.indexOf(slot);
+  if (at < 0 || report.pairLines.length === 0) {
+    emit(at < 0 ? jsonText(report) : rest);
+    return;
+  }
+  const afterList = at + slot.length + 1; // past the `]` of the empty list
+  emit(rest.slice(0, at + slot.length));
+  // JSON.stringify's nesting only indents: an entry at depth 2 is its own text, every line 4 spaces in.
+  let chunk = "";
+  for (let i = 0; i < report.pairLines.length; i++) {
+    chunk += (i === 0 ? "\n    " : ",\n    ") + JSON.stringify(report.pairLines[i], null, 2).replace(/\n/g, "\n    ");
+    if (chunk.length >= CHUNK) {
+      emit(safe(chunk));
+      chunk = "";
+    }
+  }
+  emit(safe(chunk + "\n  ]"));
+  emit(rest.slice(afterList));
 }
 
 export function renderJson(report: Report): string {
-  return jsonText(report);
+  const parts: string[] = [];
+  writeJson(report, (s) => parts.push(s));
+  return parts.join("");
 }
