@@ -7,27 +7,16 @@
 // One place where a cut cannot be seen: at a line end inside the top pair's
 // own environment list, which is also where nix-diff ends an output printed
 // with --environment. There the prefix must still invent nothing.
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { analyse } from "../src/analyse/index.js";
 import { parseText } from "../src/parse/parser.js";
 import type { Cause, Report } from "../src/report.js";
-import { runCli, samples } from "./run.js";
+import { runCli } from "./run.js";
+import { completeOutputs, rng, samplesDir as dir } from "./shipped.js";
 
-const dir = fileURLToPath(samples);
 
-/** Every complete nix-diff text output shipped in samples/ (the fragment is not complete). */
-function completeOutputs(): string[] {
-  const out: string[] = [];
-  for (const d of readdirSync(dir)) {
-    const p = join(dir, d);
-    if (!statSync(p).isDirectory()) continue;
-    for (const f of readdirSync(p)) if (f.endsWith(".txt") || d === "upstream") out.push(`${d}/${f}`);
-  }
-  return out.sort();
-}
 
 const run = (text: string): Report => analyse(parseText(text), { source: "test", version: "0.0.0" });
 
@@ -46,16 +35,6 @@ function reportedBy(full: Cause[], c: Cause): boolean {
   );
 }
 
-/** A small deterministic generator, so a failure names a cut that can be replayed. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    return (s >>> 0) / 2 ** 32;
-  };
-}
 
 /** Cut points: every line end of a short output, a spread of them in a long one, and cuts inside lines. */
 function cutPoints(lines: string[], r: () => number): { at: number; col: number | null }[] {

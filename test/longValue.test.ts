@@ -13,19 +13,11 @@ import { rebuild } from "../src/analyse/textDiff.js";
 import { readDiff } from "../src/input/read.js";
 import { DiffParser, parseText } from "../src/parse/parser.js";
 import type { Report } from "../src/report.js";
+import { rng } from "./shipped.js";
 
 const ALPHABET = "0123456789abcdfghijklmnpqrsvwxyz";
 const CAP = 64 * 1024;
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    return (s >>> 0) / 2 ** 32;
-  };
-}
 
 function hash(r: () => number): string {
   let h = "";

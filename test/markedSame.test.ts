@@ -6,18 +6,10 @@ import { describe, expect, it } from "vitest";
 import { markedSame } from "../src/analyse/markedSame.js";
 import { Substitution, type SubstitutionContext } from "../src/analyse/substitution.js";
 import { hasMarkers, rebuild } from "../src/analyse/textDiff.js";
+import { rng } from "./shipped.js";
 
 const ALPHABET = "0123456789abcdfghijklmnpqrsvwxyz";
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    return (s >>> 0) / 2 ** 32;
-  };
-}
 
 function ctx(over: Partial<SubstitutionContext> = {}): SubstitutionContext {
   return { storeDir: "/nix/store", renames: new Map(), removed: new Set(), added: new Set(), outputsChanged: new Set(), ...over };

@@ -6,29 +6,20 @@
 //
 // Mutations are applied to nix-diff's lines as a renderer would: to every
 // line's leading white space, or to the `• ` that starts a line's text.
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Readable } from "node:stream";
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { analyse } from "../src/analyse/index.js";
 import { readDiff } from "../src/input/read.js";
 import { DiffParser } from "../src/parse/parser.js";
 import type { Cause, Report } from "../src/report.js";
-import { runCli, samples } from "./run.js";
+import { runCli } from "./run.js";
+import { completeOutputs, samplesDir as dir } from "./shipped.js";
 
-const dir = fileURLToPath(samples);
 
 /** Every nix-diff text output shipped in samples/, the forum fragment included. */
-function completeOutputs(): string[] {
-  const out: string[] = [];
-  for (const d of readdirSync(dir)) {
-    const p = join(dir, d);
-    if (!statSync(p).isDirectory()) continue;
-    for (const f of readdirSync(p)) if (f.endsWith(".txt") || d === "upstream") out.push(`${d}/${f}`);
-  }
-  return [...out.sort(), "forum-fragment.txt"];
-}
+const shippedOutputs = (): string[] => [...completeOutputs(), "forum-fragment.txt"];
 
 async function read(text: string): Promise<{ report: Report; parser: DiffParser }> {
   const parser = new DiffParser();
@@ -98,7 +89,7 @@ function unchangedArguments(lines: string[]): number {
 const AMBIGUOUS_NOTE = /bullets were replaced by `- `, so \d+ argument lines? starting with `- ` may be an unchanged argument/;
 
 describe("a paste that lost its decoration reads as the original", () => {
-  const files = completeOutputs();
+  const files = shippedOutputs();
   it("finds the complete outputs", () => {
     expect(files.length).toBeGreaterThan(30);
   });
@@ -129,7 +120,7 @@ describe("a paste that lost its decoration reads as the original", () => {
 });
 
 describe("a paste that lost information is read honestly", () => {
-  const files = completeOutputs();
+  const files = shippedOutputs();
   it("found an output with unchanged arguments", () => {
     expect(files.some((f) => unchangedArguments(readFileSync(join(dir, f), "utf8").split("\n")) > 0)).toBe(true);
   });
