@@ -21,7 +21,6 @@ import { renderTree } from "./render/tree.js";
 import { renderWhy } from "./render/why.js";
 import { safeLines, safeText } from "./render/sanitize.js";
 import { DrvError } from "./closure/aterm.js";
-import { analyseClosures } from "./closure/index.js";
 import { ArgumentError, closureRoots, type ClosureRoots } from "./closure/resolve.js";
 
 export const FORMATS = ["text", "json", "markdown"] as const;
@@ -197,6 +196,8 @@ export async function main(io: Io): Promise<number> {
   try {
     roots = closureRoots(options.files, options.store);
     if (roots) {
+      // Loaded only for closures: a pipe of nix-diff text starts without the walk and the comparer.
+      const { analyseClosures } = await import("./closure/index.js");
       const { analysis, diff } = analyseClosures(roots, { source: `${roots.old} ${roots.new}`, version });
       return output(analysis, diff, options, io);
     }
