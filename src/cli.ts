@@ -7,18 +7,13 @@ import type { Readable, Writable } from "node:stream";
 import type { ParsedDiff } from "./model.js";
 import yargs from "yargs";
 import { analyseDiff, type Analysis } from "./analyse/index.js";
-import { prunedTree } from "./analyse/tree.js";
-import { explainWhy, whyFoundNothing } from "./analyse/why.js";
 import { looksLike } from "./input/detect.js";
 import { checkMemoryBeforeAnalysis } from "./input/memory.js";
 import { InputError, readDiff } from "./input/read.js";
 import { DiffParser } from "./parse/parser.js";
 import { makeContext, type RenderContext } from "./render/context.js";
 import { renderJson, writeJson } from "./render/json.js";
-import { renderMarkdown } from "./render/markdown.js";
 import { renderText } from "./render/text.js";
-import { renderTree } from "./render/tree.js";
-import { renderWhy } from "./render/why.js";
 import { safeLines, safeText } from "./render/sanitize.js";
 import { DrvError } from "./closure/aterm.js";
 import { ArgumentError, closureRoots, type ClosureRoots } from "./closure/resolve.js";
@@ -199,7 +194,7 @@ export async function main(io: Io): Promise<number> {
       // Loaded only for closures: a pipe of nix-diff text starts without the walk and the comparer.
       const { analyseClosures } = await import("./closure/index.js");
       const { analysis, diff } = analyseClosures(roots, { source: `${roots.old} ${roots.new}`, version });
-      return output(analysis, diff, options, io);
+      return await output(analysis, diff, options, io);
     }
   } catch (e) {
     if (e instanceof DrvError || e instanceof ArgumentError) {
@@ -273,15 +268,17 @@ export async function main(io: Io): Promise<number> {
     write(io.stderr, `drvsquash: ${(e as Error).message}\n`);
     return EXIT.badInput;
   }
-  return output(analyseDiff(diff, { source: sources.join(" "), version }), diff, options, io);
+  return await output(analyseDiff(diff, { source: sources.join(" "), version }), diff, options, io);
 }
 
 /** The report (or --why, --tree) on stdout, the same for both front ends; the exit code. */
-function output(analysis: Analysis, diff: ParsedDiff, options: Options, io: Io): number {
+async function output(analysis: Analysis, diff: ParsedDiff, options: Options, io: Io): Promise<number> {
   const write = writer(io);
   const report = analysis.report;
   const ctx: RenderContext = makeContext(options.colour, options.width);
   if (options.why !== null) {
+    // --why, --tree and Markdown are loaded when asked for: the common pipe starts sooner (issue 11's 10-line target).
+    const [{ explainWhy, whyFoundNothing }, { renderWhy }] = await Promise.all([import("./analyse/why.js"), import("./render/why.js")]);
     const why = explainWhy(analysis, diff, options.why);
     if (whyFoundNothing(why)) {
       const near = why.nearest.length > 0 ? `; nearest: ${why.nearest.map(safeText).join(", ")}` : "";
@@ -292,7 +289,7 @@ function output(analysis: Analysis, diff: ParsedDiff, options: Options, io: Io):
     return EXIT.ok;
   }
   if (options.format === "json" && !options.tree) writeJson(report, (chunk) => write(io.stdout, chunk));
-  else write(io.stdout, render(analysis, diff, options, ctx));
+  else write(io.stdout, await render(analysis, diff, options, ctx));
   const realCauses = report.causes.filter((c) => c.kind !== "unexplained").length;
   return options.exitCode && realCauses > 0 ? EXIT.causesFound : EXIT.ok;
 }
@@ -340,14 +337,17 @@ function openInput(file: string, io: Io): Readable {
   return createReadStream(file);
 }
 
-function render(analysis: Analysis, diff: ReturnType<DiffParser["end"]>, options: Options, ctx: RenderContext): string {
+async function render(analysis: Analysis, diff: ReturnType<DiffParser["end"]>, options: Options, ctx: RenderContext): Promise<string> {
   const report = analysis.report;
-  if (options.tree) return renderTree(report, prunedTree(analysis, diff), options.format, ctx);
+  if (options.tree) {
+    const [{ prunedTree }, { renderTree }] = await Promise.all([import("./analyse/tree.js"), import("./render/tree.js")]);
+    return renderTree(report, prunedTree(analysis, diff), options.format, ctx);
+  }
   switch (options.format) {
     case "json":
       return renderJson(report);
     case "markdown":
-      return renderMarkdown(report);
+      return (await import("./render/markdown.js")).renderMarkdown(report);
     case "text":
       return renderText(report, ctx);
   }
