@@ -106,7 +106,7 @@ export interface FrontierEntry {
   /** Its name as nix-diff prints it (`bash-5.2p37`). */
   name: string;
   /** Where it was seen: as a builder, in the arguments, in a value, or named as "already compared". */
-  seenAs: ("builder" | "argument" | "value" | "already compared")[];
+  seenAs: ("builder" | "argument" | "value" | "already compared" | "name set")[];
   /** An old and a new store path of it seen in the input (an output path), when it was seen as a path. */
   old: string | null;
   new: string | null;

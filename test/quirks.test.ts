@@ -78,6 +78,28 @@ describe("a store outside /nix/store: nix-diff cuts names at 44 characters of th
     expect(notes).toContain(`The store is ${store}, not /nix/store: nix-diff takes a name as the path minus its first 44 characters (its issue #100)`);
     expect(notes).toContain("start with the last 10 characters of the hash and a dash");
     expect(notes).toContain("1 group of same-named inputs differ without nix-diff saying how");
+    // Named, not only counted: zlib kept its name, changed, and this nix-diff never compared it.
+    expect(r.frontier.map((f) => [f.name, f.seenAs])).toEqual([["zlib-1.3.1", ["name set"]]]);
+    expect(r.frontier[0]!.howToSee).toContain("drvsquash OLD.drv NEW.drv");
+  });
+
+  it("the text report names the inputs nix-diff never compared, and says it is not an excerpt", async () => {
+    const text = doc(
+      top,
+      "• The set of input derivation names do not match:",
+      `    - ${printed("old", "zlib-1.3.1")}`,
+      `    + ${printed("new", "zlib-1.3.1")}`,
+      "• The environments do not match:",
+      "    paths=''",
+      `    ←${path("old", "zlib-1.3.1")}←→${path("new", "zlib-1.3.1")}→`,
+      "''",
+    );
+    const t = await runCli(["--color", "never"], { stdin: text });
+    expect(t.stdout).toContain(
+      "Changed without nix-diff comparing them (1)\n  zlib-1.3.1: kept its name and changed; nix-diff never compared it (its names were garbled by the store directory)\n    to see why: drvsquash OLD.drv NEW.drv compares the two closures",
+    );
+    const md = await runCli(["--format", "markdown"], { stdin: text });
+    expect(md.stdout).toContain("**Changed without nix-diff comparing them (1):**\n\n- `zlib-1.3.1`: kept its name and changed;");
   });
 
   it("a shorter store: what is lost is said, and path names stay whole", () => {

@@ -73,7 +73,9 @@ export interface Frontier {
 
 export function findFrontier(diff: ParsedDiff, g: PairGraph, pathOnly: PathOnlyValue[]): Frontier {
   const pairs = new Set<number>();
-  if (!diff.stats.fragment && !diff.stats.truncated) return { entries: [], pairs };
+  // A store outside /nix/store garbles nix-diff's names (its issue #100): even a whole output hides inputs.
+  const garbled = diff.storeDir.length !== "/nix/store".length;
+  if (!diff.stats.fragment && !diff.stats.truncated && !garbled) return { entries: [], pairs };
   // Names compared in the input: their change is explained where they are printed.
   const compared = new Set<string>();
   for (const p of diff.pairs) {
@@ -106,6 +108,19 @@ export function findFrontier(diff: ParsedDiff, g: PairGraph, pathOnly: PathOnlyV
     d.seenAs.add("already compared");
     note(d, r.pair, r.line);
   }
+  // On both sides of a name set: an input that kept its name and changed, which nix-diff never compared.
+  for (const p of diff.pairs) {
+    for (const f of p.findings) {
+      if (f.kind !== "inputNameSet") continue;
+      const old = new Set(f.items.old.map((i) => i.text));
+      for (const i of f.items.new) {
+        if (!old.has(i.text) || inInput(i.text)) continue;
+        const d = draft(i.text);
+        d.seenAs.add("name set");
+        note(d, p.id, i.line);
+      }
+    }
+  }
   for (const v of pathOnly) {
     for (const c of changedPathNames(v, diff.storeDir)) {
       if (inInput(c.name)) continue;
@@ -135,7 +150,7 @@ export function findFrontier(diff: ParsedDiff, g: PairGraph, pathOnly: PathOnlyV
     }
     return {
       name: d.name,
-      seenAs: (["builder", "argument", "value", "already compared"] as const).filter((k) => d.seenAs.has(k)),
+      seenAs: (["builder", "argument", "value", "already compared", "name set"] as const).filter((k) => d.seenAs.has(k)),
       old: d.old,
       new: d.new,
       pairs: ids.length,
@@ -145,7 +160,9 @@ export function findFrontier(diff: ParsedDiff, g: PairGraph, pathOnly: PathOnlyV
       howToSee:
         d.old && d.new
           ? `nix-diff "$(nix-store --query --deriver ${d.old})" "$(nix-store --query --deriver ${d.new})"`
-          : `the part of nix-diff's output where ${d.name} is compared (it came before this excerpt)`,
+          : d.seenAs.has("name set")
+            ? `drvsquash OLD.drv NEW.drv (or nix-diff run with its store at /nix/store): this nix-diff never compared ${d.name}`
+            : `the part of nix-diff's output where ${d.name} is compared (it came before this excerpt)`,
       sortKey: d.asBuilder.size * 2 + ids.length,
     };
   });

@@ -75,16 +75,25 @@ function summary(report: Report): string[] {
 /** Derivations that changed outside a pasted fragment: what explains pairs here without their comparison. */
 function frontier(report: Report): string[] {
   if (report.frontier.length === 0) return [];
-  const out = [`**Changed outside the pasted part (${report.frontier.length}):**`, ""];
+  const excerpt = report.input.fragment || report.input.truncated;
+  const out = [`**${excerpt ? "Changed outside the pasted part" : "Changed without nix-diff comparing them"} (${report.frontier.length}):**`, ""];
+  const unseen = report.frontier.filter((f) => f.old === null && f.seenAs.includes("name set"));
+  if (unseen.length > 0) {
+    out.push(`- ${someOf(unseen.map((f) => code(f.name)), 5)}: kept ${unseen.length === 1 ? "its name" : "their names"} and changed; nix-diff never compared ${unseen.length === 1 ? "it" : "them"} (its names were garbled by the store directory). To see why: \`drvsquash OLD.drv NEW.drv\`.`);
+  }
   const withPaths = report.frontier.filter((f) => f.old !== null).slice(0, 5);
   for (const f of withPaths) {
     const role = f.builderOf > 0 ? `the builder of ${plural(f.builderOf, "pair")} here` : `in ${plural(f.pairs, "pair")} here`;
     // The command quotes two store paths: clipped only far past their length.
     out.push(`- ${code(f.name)}: same name, new store path — ${role}. To see why: ${mdCode(clip(f.howToSee, 600))}`);
   }
-  const rest = report.frontier.filter((f) => !withPaths.includes(f));
+  const rest = report.frontier.filter((f) => !withPaths.includes(f) && !unseen.includes(f));
   if (rest.length > 0) {
-    out.push(`- ${someOf(rest.map((f) => code(f.name)), 5)}: compared in nix-diff's output before the pasted part, which says why ${rest.length === 1 ? "it" : "they"} changed.`);
+    out.push(
+      excerpt
+        ? `- ${someOf(rest.map((f) => code(f.name)), 5)}: compared in nix-diff's output before the pasted part, which says why ${rest.length === 1 ? "it" : "they"} changed.`
+        : `- ${someOf(rest.map((f) => code(f.name)), 5)}: named as already compared, but no comparison of ${rest.length === 1 ? "it" : "them"} is in the output.`,
+    );
   }
   out.push("");
   return out;

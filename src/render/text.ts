@@ -158,7 +158,14 @@ function frontierLines(report: Report, ctx: RenderContext): string[] {
     out.push(fit(s, ctx.width));
   };
   const here = report.summary.pairs;
-  line(c.bold(`Changed outside the pasted part (${report.frontier.length})`));
+  const excerpt = report.input.fragment || report.input.truncated;
+  line(c.bold(`${excerpt ? "Changed outside the pasted part" : "Changed without nix-diff comparing them"} (${report.frontier.length})`));
+  // Kept their name in a garbled name set (a store outside /nix/store): never compared by this nix-diff.
+  const unseen = report.frontier.filter((f) => f.old === null && f.seenAs.includes("name set"));
+  if (unseen.length > 0) {
+    line(`  ${someOf(unseen.map((f) => safeText(f.name)), 5)}: kept ${unseen.length === 1 ? "its name" : "their names"} and changed; nix-diff never compared ${unseen.length === 1 ? "it" : "them"} (its names were garbled by the store directory)`);
+    line(`    ${c.dim("to see why: drvsquash OLD.drv NEW.drv compares the two closures")}`);
+  }
   // Seen as a path, it can be looked up; named only as "already compared", its comparison is earlier in nix-diff's output.
   const withPaths = report.frontier.filter((f) => f.old !== null).slice(0, 5);
   for (const f of withPaths) {
@@ -169,10 +176,14 @@ function frontierLines(report: Report, ctx: RenderContext): string[] {
     line(`  ${c.cyan(safeText(f.name))}: same name, new store path — ${role} · line ${f.lines[0] ?? "?"}`);
     line(`    ${c.dim(`to see why: ${safeText(f.howToSee)}`)}`);
   }
-  const rest = report.frontier.filter((f) => !withPaths.includes(f));
+  const rest = report.frontier.filter((f) => !withPaths.includes(f) && !unseen.includes(f));
   if (rest.length > 0) {
     const named = rest.map((f) => `${safeText(f.name)} (${f === rest[0] ? `an input of ${plural(f.pairs, "pair")} here` : num(f.pairs)})`);
-    line(`  ${someOf(named, 3)}: compared in nix-diff's output before the pasted part, which says why ${rest.length === 1 ? "it" : "they"} changed`);
+    line(
+      excerpt
+        ? `  ${someOf(named, 3)}: compared in nix-diff's output before the pasted part, which says why ${rest.length === 1 ? "it" : "they"} changed`
+        : `  ${someOf(named, 3)}: named as already compared, but no comparison of ${rest.length === 1 ? "it" : "them"} is in the output`,
+    );
   }
   return out;
 }
