@@ -174,6 +174,30 @@ export interface InputStats {
   closure?: { derivations: number; files: number; bytes: number; pairs: number };
 }
 
+/** Stats of an input nothing has been read from yet; each front end fills in what it reads. */
+export function emptyInputStats(): InputStats {
+  return {
+    lines: 0,
+    blank: 0,
+    unrecognized: 0,
+    unrecognizedSample: [],
+    truncated: false,
+    truncatedReason: null,
+    wording: "unknown",
+    coloured: false,
+    fragment: false,
+    documents: 0,
+    invalidUtf8: 0,
+    valuesCut: 0,
+    json: false,
+    pasteRepairs: 0,
+    cutWidth: null,
+    truncatedLine: null,
+    nixDiffLines: 0,
+    nixDiffRanges: [],
+  };
+}
+
 /**
  * Input lines that are not nix-diff output (prose, prompts, fences, stray
  * blank lines), as sorted runs, so that a pair's line count leaves them out.

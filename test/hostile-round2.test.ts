@@ -7,21 +7,19 @@ import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { PassThrough, Readable } from "node:stream";
+import { Readable } from "node:stream";
 import { afterAll, describe, expect, it } from "vitest";
 import { generateTo } from "../bench/generate.mjs";
-import { main } from "../src/cli.js";
 import { safeText } from "../src/render/sanitize.js";
 import type { Report } from "../src/report.js";
 import { internalErrorMessage } from "../src/cli.js";
-import type { RunResult } from "./run.js";
 import { MAX_JSON_DEPTH } from "../src/parse/jsonToText.js";
 import { MAX_LINKS, type PairGraph } from "../src/analyse/graph.js";
 import { MAX_VIA, reach } from "../src/analyse/reach.js";
 import { MAX_SPLITS, rebuild } from "../src/analyse/textDiff.js";
 import MarkdownIt from "markdown-it";
 import { backMentions, crOnly, deepJson, INVISIBLE, LIVE_MARKDOWN, longStoreDir, manyBumps, plusRun, sharedName } from "./generators.js";
-import { runCli, samples } from "./run.js";
+import { runCli, runStream, samples } from "./run.js";
 
 const dir = fileURLToPath(samples);
 const read = (f: string): string => readFileSync(join(dir, f), "utf8");
@@ -32,18 +30,6 @@ async function json(stdin: string | Buffer, extra: string[] = []): Promise<Repor
   expect(r.stderr).toBe("");
   expect(r.code).toBe(0);
   return JSON.parse(r.stdout) as Report;
-}
-
-/** main() with stdin from any stream. */
-async function runStream(argv: string[], stdin: Readable): Promise<RunResult> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const out: Buffer[] = [];
-  const err: Buffer[] = [];
-  stdout.on("data", (c: Buffer) => out.push(c));
-  stderr.on("data", (c: Buffer) => err.push(c));
-  const code = await main({ argv, stdin: Object.assign(stdin, { isTTY: false }), stdout, stderr, env: {} });
-  return { code, stdout: Buffer.concat(out).toString("utf8"), stderr: Buffer.concat(err).toString("utf8") };
 }
 
 describe("5. safeText is linear in its input", () => {

@@ -10,15 +10,14 @@ import { spawn } from "node:child_process";
 import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { PassThrough, Readable } from "node:stream";
+import { Readable } from "node:stream";
 import { fileURLToPath } from "node:url";
 import MarkdownIt from "markdown-it";
 import { afterAll, describe, expect, it } from "vitest";
-import { main } from "../src/cli.js";
 import { InputError, readDiff } from "../src/input/read.js";
 import { DiffParser } from "../src/parse/parser.js";
 import type { Report } from "../src/report.js";
-import { runCli, samples, type RunResult } from "./run.js";
+import { runCli, runStream, samples, type RunResult } from "./run.js";
 
 const dir = fileURLToPath(samples);
 const repo = fileURLToPath(new URL("..", import.meta.url));
@@ -43,20 +42,6 @@ async function json(stdin: string | Buffer, extra: string[] = []): Promise<Repor
 }
 
 const causes = (r: Report): string[] => r.causes.map((c) => `${c.kind} ${c.drv} ${c.summary}`);
-
-/** main() with stdin from any stream (runCli takes a string or a Buffer). */
-async function runStream(argv: string[], stdin: Readable): Promise<RunResult> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const out: Buffer[] = [];
-  const err: Buffer[] = [];
-  stdout.on("data", (c: Buffer) => out.push(c));
-  stderr.on("data", (c: Buffer) => err.push(c));
-  const tty = stdin as Readable & { isTTY?: boolean };
-  tty.isTTY ??= false;
-  const code = await main({ argv, stdin: tty, stdout, stderr, env: {} });
-  return { code, stdout: Buffer.concat(out).toString("utf8"), stderr: Buffer.concat(err).toString("utf8") };
-}
 
 /** A refusal: exit 2, nothing on stdout, exactly one line on stderr, no stack trace. */
 function expectOneLineRefusal(r: RunResult): string {

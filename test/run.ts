@@ -36,4 +36,18 @@ export async function runCli(
   return { code, stdout: Buffer.concat(out).toString("utf8"), stderr: Buffer.concat(err).toString("utf8") };
 }
 
+/** main() with stdin from any stream (runCli takes a string or a Buffer); a stream not marked a TTY is not one. */
+export async function runStream(argv: string[], stdin: Readable): Promise<RunResult> {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  const out: Buffer[] = [];
+  const err: Buffer[] = [];
+  stdout.on("data", (c: Buffer) => out.push(c));
+  stderr.on("data", (c: Buffer) => err.push(c));
+  const tty = stdin as Readable & { isTTY?: boolean };
+  tty.isTTY ??= false;
+  const code = await main({ argv, stdin: tty, stdout, stderr, env: {} });
+  return { code, stdout: Buffer.concat(out).toString("utf8"), stderr: Buffer.concat(err).toString("utf8") };
+}
+
 export const samples = new URL("../samples/", import.meta.url);

@@ -39,7 +39,7 @@ export const MAX_LINKS = 16;
 const MAX_AMBIGUITIES = 1000;
 
 /** How many of `ids` (sorted by first line) were printed before `line`. */
-function printedBefore(ids: number[], line: number, diff: ParsedDiff): number {
+export function printedBefore(ids: number[], line: number, diff: ParsedDiff): number {
   let lo = 0;
   let hi = ids.length;
   while (lo < hi) {

@@ -6,7 +6,7 @@
 
 import type { ParsedDiff } from "../model.js";
 import { documentStart } from "./documents.js";
-import { MAX_LINKS, type PairGraph } from "./graph.js";
+import { MAX_LINKS, printedBefore, type PairGraph } from "./graph.js";
 
 export function mentionCandidates(diff: ParsedDiff, g: PairGraph): (name: string, line: number) => number[] {
   const byName = new Map<string, number[]>();
@@ -19,16 +19,7 @@ export function mentionCandidates(diff: ParsedDiff, g: PairGraph): (name: string
     else byName.set(p.name, [p.id]);
   }
   const docStart = documentStart(diff);
-  const before = (all: number[], line: number): number => {
-    let lo = 0;
-    let hi = all.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (diff.pairs[all[mid]!]!.firstLine < line) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  };
+  const before = (all: number[], line: number): number => printedBefore(all, line, diff);
   return (name, line) => {
     const all = byName.get(name);
     if (!all) return [];

@@ -7,7 +7,7 @@
 import { analyseDiff, type AnalyseOptions, type Analysis } from "../analyse/index.js";
 import { parseDrvName } from "../analyse/names.js";
 import { foldDerivedNames, mergeVariants, foldOutputRequests, summariseVariants, versionCore, type CauseAnalysis, type CauseDraft } from "../analyse/causes.js";
-import type { DrvPair, InputStats, ParsedDiff } from "../model.js";
+import { emptyInputStats, type DrvPair, type InputStats, type ParsedDiff } from "../model.js";
 import type { Evidence } from "../report.js";
 import { comparePair, Versions, type Bump, type PairComparison } from "./compare.js";
 import type { ClosureRoots } from "./resolve.js";
@@ -106,25 +106,12 @@ function toModel(walk: Walk, store: Store): ParsedDiff {
     }
   }
   const stats: InputStats = {
+    ...emptyInputStats(),
     lines: next,
-    blank: 0,
-    unrecognized: 0,
-    unrecognizedSample: [],
-    truncated: false,
-    truncatedReason: null,
     wording: "closure",
-    coloured: false,
-    fragment: false,
     documents: 1,
-    invalidUtf8: 0,
-    valuesCut: 0,
-    json: false,
-    pasteRepairs: 0,
-    cutWidth: null,
-    truncatedLine: null,
     // No text: every "line" is a pair of the walk, all of them the comparison's own.
     nixDiffLines: next,
-    nixDiffRanges: [],
     closure: { derivations: store.derivations(), files: store.filesRead, bytes: store.bytesRead, pairs: pairs.length },
   };
   return { pairs: drvPairs, roots: [walk.root.id], storeDir: store.storeDir, stats, foreign: { runs: [], before: [] } };

@@ -7,7 +7,7 @@
 // parser keeps a stack of open pairs and places each line by its column and
 // the section it is in; a line it cannot place is counted, never thrown on.
 
-import { INFERRED_NAME, type AlreadyComparedRef, type DrvPair, type Finding, type ForeignLines, type InputStats, type OldNew, type ParsedDiff, type RenderedText } from "../model.js";
+import { emptyInputStats, INFERRED_NAME, type AlreadyComparedRef, type DrvPair, type Finding, type ForeignLines, type InputStats, type OldNew, type ParsedDiff, type RenderedText } from "../model.js";
 import { SgrDecoder } from "./ansi.js";
 import { classify, isHeading, type LineType } from "./lineTypes.js";
 import { substitutionContext } from "../analyse/causes.js";
@@ -235,26 +235,7 @@ export class DiffParser {
   private nextLineCut = false;
   /** The line being parsed lost its end to the reader's line cap. */
   private lineCut = false;
-  readonly stats: InputStats = {
-    lines: 0,
-    blank: 0,
-    unrecognized: 0,
-    unrecognizedSample: [],
-    truncated: false,
-    truncatedReason: null,
-    wording: "unknown",
-    coloured: false,
-    fragment: false,
-    documents: 0,
-    invalidUtf8: 0,
-    valuesCut: 0,
-    json: false,
-    pasteRepairs: 0,
-    cutWidth: null,
-    truncatedLine: null,
-    nixDiffLines: 0,
-    nixDiffRanges: [],
-  };
+  readonly stats: InputStats = emptyInputStats();
 
   constructor(options: ParserOptions = {}) {
     this.maxValue = options.maxValueChars ?? DEFAULT_MAX_VALUE;
