@@ -115,13 +115,8 @@ export interface DrvPair {
   children: number[];
   /** Pairs below it compared elsewhere, known exactly (a closure read directly); text has only names (`refNames`). */
   links?: number[];
-  /**
-   * "Already compared" mentions under this pair, stored compactly (a big diff
-   * has hundreds of thousands): the names, and their lines, negative for the
-   * `single` form. Read them with `refsOf`.
-   */
-  refNames: string[];
-  refLines: number[];
+  /** "Already compared" mentions under this pair (read them with `refsOf`: they are kept in `ParsedDiff.mentions`). */
+  mentionCount: number;
   findings: Finding[];
   /** Line of `Skipping environment comparison`, if printed. */
   envSkippedLine: number | null;
@@ -230,8 +225,29 @@ function foreignIn(f: ForeignLines, line: number): number {
   return f.before[i]! + Math.min(line, f.runs[2 * i + 1]!) - f.runs[2 * i]! + 1;
 }
 
+/**
+ * Every "already compared" mention of a diff (a system rebuild has hundreds
+ * of thousands), as columns grouped by the pair they are under: pair p's are
+ * i = start[p] … start[p + 1] - 1, in input order.
+ */
+export interface Mentions {
+  start: Int32Array;
+  /** The name mentioned, as an index into ParsedDiff.names. */
+  name: Int32Array;
+  /** Its line, negative for the `single` form. */
+  line: Int32Array;
+}
+
+/** No mentions under any of `pairs` pairs (a closure read directly knows its links exactly). */
+export function noMentions(pairs: number): Mentions {
+  return { start: new Int32Array(pairs + 1), name: new Int32Array(0), line: new Int32Array(0) };
+}
+
 export interface ParsedDiff {
   pairs: DrvPair[];
+  mentions: Mentions;
+  /** The names mentions refer to, one copy of each (mention name ids index it). */
+  names: string[];
   /** Ids of pairs printed at the top of a document (normally exactly one). */
   roots: number[];
   /** Directory of the store, taken from the first path line (`/nix/store`). */
@@ -243,9 +259,12 @@ export interface ParsedDiff {
 }
 
 /** The "already compared" mentions under a pair, in input order. */
-export function refsOf(pair: DrvPair): AlreadyComparedRef[] {
-  return pair.refNames.map((name, i) => {
-    const line = pair.refLines[i]!;
-    return { name, line: Math.abs(line), form: line < 0 ? "single" : "grouped" };
-  });
+export function refsOf(diff: ParsedDiff, pair: DrvPair): AlreadyComparedRef[] {
+  const { start, name, line } = diff.mentions;
+  const out: AlreadyComparedRef[] = [];
+  for (let i = start[pair.id]!; i < start[pair.id + 1]!; i++) {
+    const l = line[i]!;
+    out.push({ name: diff.names[name[i]!]!, line: Math.abs(l), form: l < 0 ? "single" : "grouped" });
+  }
+  return out;
 }

@@ -394,7 +394,7 @@ describe("every line form of a pair (nix-diff 1.0.21, no colour)", () => {
   });
 
   it("reads the grouped `Input derivations differ but have already been compared` list", () => {
-    expect(refsOf(top)).toEqual([
+    expect(refsOf(d, top)).toEqual([
       { name: "xz-5.6.3", line: 40, form: "grouped" },
       { name: "zlib-1.3.1", line: 41, form: "grouped" },
     ]);
@@ -564,7 +564,7 @@ describe("`''` blocks", () => {
     const ethtool = pairNamed(d, "ethtool-6.11");
     expect(ethtool.envShownLine).toBe(14);
     expect(ethtool.envSkippedLine).toBeNull();
-    expect(refsOf(ethtool)).toEqual([]);
+    expect(refsOf(d, ethtool)).toEqual([]);
     expect(ethtool.children).toEqual([pairNamed(d, "libmnl-1.0.5").id]);
     expect(findingsOf(ethtool, "envEntry").map((f) => f.key)).toEqual(["buildInputs", "postInstall"]);
     expect(sides(env(ethtool, "buildInputs").value.text)).toEqual({
@@ -905,7 +905,7 @@ describe("older wordings", () => {
     expect(findingsOf(top, "inputGroup")[0]!.name).toBe("openssl-3.3.2");
     expect(d.pairs.map((p) => p.name)).toEqual(["shadow-4.16.0", "libmnl-1.0.5"]);
     expect(pairNamed(d, "libmnl-1.0.5").parent).toBe(top.id);
-    expect(refsOf(top).map((r) => [r.name, r.form])).toEqual([["ethtool-6.11", "single"]]);
+    expect(refsOf(d, top).map((r) => [r.name, r.form])).toEqual([["ethtool-6.11", "single"]]);
     expect(top.envSkippedLine).toBe(19);
   });
 
@@ -929,7 +929,7 @@ describe("older wordings", () => {
     expect(d.pairs.map((p) => p.name)).toEqual([TOP, "bash-5.2p37", "curl-8.11.0"]);
     const curl = pairNamed(d, "curl-8.11.0");
     expect(curl.children).toEqual([]);
-    expect(refsOf(curl).map((r) => [r.name, r.form])).toEqual([["bash-5.2p37", "single"]]);
+    expect(refsOf(d, curl).map((r) => [r.name, r.form])).toEqual([["bash-5.2p37", "single"]]);
     expect(curl.envSkippedLine).toBe(13);
   });
 
@@ -948,7 +948,7 @@ describe("older wordings", () => {
     const d = parseText(text);
     expect(d.stats.unrecognized).toBe(0);
     expect(d.stats.wording).toBe("1.0.21");
-    expect(refsOf(pairNamed(d, "iptables-1.8.10"))).toEqual([
+    expect(refsOf(d, pairNamed(d, "iptables-1.8.10"))).toEqual([
       { name: "libmnl-1.0.5", line: 7, form: "grouped" },
       { name: "libnetfilter_conntrack-1.0.9", line: 8, form: "grouped" },
       { name: "libnftnl-1.2.8", line: 9, form: "grouped" },
@@ -995,14 +995,14 @@ describe("pasted fragments", () => {
     expect(iptables.newPath).toBe("/nix/store/0sbi7kjkinka3xavsccz4ncmgq0nlnp6-iptables-1.8.11.drv");
     expect(iptables.firstLine).toBe(1);
     expect(iptables.findings.map((f) => f.kind)).toEqual(["builder"]);
-    expect(refsOf(iptables).map((r) => r.name)).toEqual(["autoreconf-hook", "bash-5.2p37"]);
+    expect(refsOf(d, iptables).map((r) => r.name)).toEqual(["autoreconf-hook", "bash-5.2p37"]);
     expect(iptables.envSkippedLine).toBe(11);
     // Both hang under the same (unseen) parent: the first line's real column is 8.
     expect(iptables.parent).not.toBeNull();
     expect(procps.parent).toBe(iptables.parent);
     expect(d.pairs[iptables.parent!]!.inferred).toBe(true);
     expect(procps.findings.map((f) => f.kind)).toEqual(["builder", "inputNameSet"]);
-    expect(refsOf(procps).map((r) => r.name)).toEqual(["bash-5.2p37"]);
+    expect(refsOf(d, procps).map((r) => r.name)).toEqual(["bash-5.2p37"]);
     expect(procps.envSkippedLine).toBe(23);
   });
 
@@ -1031,7 +1031,7 @@ describe("pasted fragments", () => {
     expect(iptables.oldPath).toBe("/nix/store/ssfr95ll5ivkbckm4zw6hhbw57pbr1ci-iptables-1.8.11.drv");
     expect(iptables.newPath).toBe("/nix/store/0sbi7kjkinka3xavsccz4ncmgq0nlnp6-iptables-1.8.11.drv");
     expect(iptables.findings.map((f) => f.kind)).toEqual(["builder"]);
-    expect(refsOf(iptables).map((r) => r.name)).toEqual(["bash-5.2p37"]);
+    expect(refsOf(d, iptables).map((r) => r.name)).toEqual(["bash-5.2p37"]);
     expect(iptables.envSkippedLine).toBe(8);
     const procps = pairNamed(d, "procps-4.0.4");
     expect(procps.findings.map((f) => f.kind)).toEqual(["inputNameSet"]);
@@ -1057,7 +1057,7 @@ describe("pasted fragments", () => {
     const [p] = d.pairs;
     expect(p!.findings.map((f) => f.kind)).toEqual(["builder", "inputNameSet"]);
     expect(texts(findingsOf(p!, "builder")[0]!.items.new)).toEqual(["/nix/store/l9k32vj2aczxw62134j1x0dsh569jz2l-bash-5.2p37/bin/bash"]);
-    expect(refsOf(p!).map((r) => r.name)).toEqual(["bash-5.2p37"]);
+    expect(refsOf(d, p!).map((r) => r.name)).toEqual(["bash-5.2p37"]);
     expect(p!.envSkippedLine).toBe(9);
   });
 

@@ -127,7 +127,7 @@ export function findCauses(diff: ParsedDiff): CauseAnalysis {
     const before = set.adds;
     // nix-diff skips the environment only after descending into an input: that input explains the pair.
     let explained =
-      pair.children.length > 0 || pair.refNames.length > 0 || pair.status === "onlyAlreadyComparedBelow" || pair.envSkippedLine !== null;
+      pair.children.length > 0 || pair.mentionCount > 0 || pair.status === "onlyAlreadyComparedBelow" || pair.envSkippedLine !== null;
     // One derivation, however often printed; two derivations that share a name stay apart.
     const drvKey = pair.oldPath || pair.newPath ? `${pair.oldPath ?? ""}|${pair.newPath ?? ""}` : `#${pair.id}`;
     let cascadeOnly = false;

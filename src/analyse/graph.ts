@@ -6,13 +6,21 @@
 
 import type { ParsedDiff } from "../model.js";
 import type { Ambiguity } from "../report.js";
+import { groupBy, IntColumn } from "../columns.js";
 import { documentStart } from "./documents.js";
 
 export interface PairGraph {
-  /** Forward edges: pair id → pairs it has below it (children and linked mentions). */
-  out: number[][];
-  /** Reverse edges. */
-  in: number[][];
+  /** Number of pairs (vertices). */
+  size: number;
+  /**
+   * Forward edges, compressed: the pairs below v (children, then linked
+   * mentions) are outList[outStart[v]] … outList[outStart[v + 1] - 1].
+   */
+  outStart: Int32Array;
+  outList: Int32Array;
+  /** Reverse edges, the same way. */
+  inStart: Int32Array;
+  inList: Int32Array;
   /**
    * Which distinct derivation pair each printed pair is (the same pair is
    * printed again per requested outputs): 0 … keys-1.
@@ -38,61 +46,63 @@ export const MAX_LINKS = 16;
 /** Ambiguous mentions listed in the report (all are counted). */
 const MAX_AMBIGUITIES = 1000;
 
-/** How many of `ids` (sorted by first line) were printed before `line`. */
-export function printedBefore(ids: number[], line: number, diff: ParsedDiff): number {
-  let lo = 0;
-  let hi = ids.length;
+/** How many of ids[from … to-1] (sorted by first line) were printed before `line`, counted from `from`. */
+export function printedBefore(ids: ArrayLike<number>, line: number, diff: ParsedDiff, from = 0, to = ids.length): number {
+  let lo = from;
+  let hi = to;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
     if (diff.pairs[ids[mid]!]!.firstLine < line) lo = mid + 1;
     else hi = mid;
   }
-  return lo;
+  return lo - from;
+}
+
+/** The pairs directly below v. */
+export function below(g: PairGraph, v: number): Int32Array {
+  return g.outList.subarray(g.outStart[v]!, g.outStart[v + 1]!);
+}
+
+/** The pairs directly above v. */
+export function above(g: PairGraph, v: number): Int32Array {
+  return g.inList.subarray(g.inStart[v]!, g.inStart[v + 1]!);
 }
 
 export function buildGraph(diff: ParsedDiff): PairGraph {
   const n = diff.pairs.length;
-  const out: number[][] = Array.from({ length: n }, () => []);
-  const inn: number[][] = Array.from({ length: n }, () => []);
   const { key, keys } = pairKeys(diff);
-  // Per name, the first printing of each distinct pair of that name, in input order.
-  const byName = new Map<string, number[]>();
-  const seenKey = new Uint8Array(keys);
-  for (const p of diff.pairs) {
-    if (p.inferred || seenKey[key[p.id]!]) continue;
-    seenKey[key[p.id]!] = 1;
-    const list = byName.get(p.name);
-    if (list) list.push(p.id);
-    else byName.set(p.name, [p.id]);
-  }
-  const link = (from: number, to: number): void => {
-    if (from === to) return;
-    out[from]!.push(to);
-    inn[to]!.push(from);
-  };
-  for (const p of diff.pairs) for (const c of p.children) link(p.id, c);
-  for (const p of diff.pairs) for (const c of p.links ?? []) link(p.id, c);
+  const { mentions } = diff;
+  // Per mentioned name, the first printing of each distinct pair of that name, in input order.
+  const byName = firstPrintingsByName(diff, key, keys);
 
   const docStart = documentStart(diff);
   const ambiguities: Ambiguity[] = [];
   let ambiguousMentions = 0;
-  let mentions = 0;
   let unresolved = 0;
   const unresolvedRefs: PairGraph["unresolvedRefs"] = [];
+  // Edges grouped by source as they are made: v's children, its links, then its mentions' targets.
+  const outStart = new Int32Array(n + 1);
+  const outList = new IntColumn(n + mentions.name.length);
+  const link = (from: number, to: number): void => {
+    if (from !== to) outList.push(to);
+  };
   for (const p of diff.pairs) {
-    for (let r = 0; r < p.refNames.length; r++) {
+    outStart[p.id] = outList.length;
+    for (const c of p.children) link(p.id, c);
+    for (const c of p.links ?? []) link(p.id, c);
+    for (let r = mentions.start[p.id]!; r < mentions.start[p.id + 1]!; r++) {
       // Plain locals, no object per mention (hundreds of thousands on a system rebuild).
-      const name = p.refNames[r]!;
-      const line = Math.abs(p.refLines[r]!);
-      mentions++;
+      const nameId = mentions.name[r]!;
+      const line = Math.abs(mentions.line[r]!);
+      const lo = byName.start[nameId]!;
+      const hi = byName.start[nameId + 1]!;
       // nix-diff compared it earlier in its walk, so it was printed above this line.
-      const all = byName.get(name) ?? [];
-      const count = printedBefore(all, line, diff);
+      const count = printedBefore(byName.ids, line, diff, lo, hi);
       // Only in its own document (see documents.ts).
-      const own = printedBefore(all, docStart(line), diff);
+      const own = printedBefore(byName.ids, docStart(line), diff, lo, hi);
       if (count === own) {
         unresolved++;
-        unresolvedRefs.push({ pair: p.id, name, line });
+        unresolvedRefs.push({ pair: p.id, name: diff.names[nameId]!, line });
         continue;
       }
       // Linked to each candidate, up to the nearest MAX_LINKS: a name shared by hundreds of
@@ -101,32 +111,93 @@ export function buildGraph(diff: ParsedDiff): PairGraph {
       if (count - own > 1) {
         ambiguousMentions++;
         if (ambiguities.length < MAX_AMBIGUITIES) {
-          ambiguities.push({ name, line, candidates: all.slice(first, count).map((id) => diff.pairs[id]!.firstLine), count: count - own });
+          const candidates: number[] = [];
+          for (let i = first; i < count; i++) candidates.push(diff.pairs[byName.ids[lo + i]!]!.firstLine);
+          ambiguities.push({ name: diff.names[nameId]!, line, candidates, count: count - own });
         }
       }
-      for (let i = first; i < count; i++) link(p.id, all[i]!);
+      for (let i = first; i < count; i++) link(p.id, byName.ids[lo + i]!);
     }
   }
+  outStart[n] = outList.length;
+  const out = outList.done();
+  const { start: inStart, list: inList } = reverse(outStart, out, n);
 
   // Shortest paths from the roots (breadth first).
   const pred = new Int32Array(n).fill(-2);
-  const queue: number[] = [];
+  const queue = new Int32Array(n);
+  let tail = 0;
   for (const r of diff.roots) {
+    if (pred[r] !== -2) continue;
     pred[r] = -1;
-    queue.push(r);
+    queue[tail++] = r;
   }
-  for (let head = 0; head < queue.length; head++) {
+  for (let head = 0; head < tail; head++) {
     const v = queue[head]!;
-    for (const w of out[v]!) {
+    for (let e = outStart[v]!; e < outStart[v + 1]!; e++) {
+      const w = out[e]!;
       if (pred[w] === -2) {
         pred[w] = v;
-        queue.push(w);
+        queue[tail++] = w;
       }
     }
   }
   const inferredKey = new Uint8Array(keys);
   for (const p of diff.pairs) if (p.inferred) inferredKey[key[p.id]!] = 1;
-  return { out, in: inn, key, keys, inferredKey, ambiguities, ambiguousMentions, mentions, unresolved, unresolvedRefs, pred, roots: diff.roots };
+  return {
+    size: n,
+    outStart,
+    outList: out,
+    inStart,
+    inList,
+    key,
+    keys,
+    inferredKey,
+    ambiguities,
+    ambiguousMentions,
+    mentions: mentions.name.length,
+    unresolved,
+    unresolvedRefs,
+    pred,
+    roots: diff.roots,
+  };
+}
+
+/**
+ * For each name id of diff.names, the pairs of that name that are the first
+ * printing of a distinct pair, in input order: ids[start[k]] … ids[start[k+1]-1].
+ */
+function firstPrintingsByName(diff: ParsedDiff, key: Int32Array, keys: number): { start: Int32Array; ids: Int32Array } {
+  const names = diff.names.length;
+  if (names === 0) return { start: new Int32Array(1), ids: new Int32Array(0) };
+  const idOf = new Map<string, number>();
+  diff.names.forEach((name, i) => idOf.set(name, i));
+  const seenKey = new Uint8Array(keys);
+  const owner = new IntColumn();
+  const member = new IntColumn();
+  for (const p of diff.pairs) {
+    if (p.inferred || seenKey[key[p.id]!]) continue;
+    seenKey[key[p.id]!] = 1;
+    const id = idOf.get(p.name);
+    if (id === undefined) continue; // never mentioned
+    owner.push(id);
+    member.push(p.id);
+  }
+  const { start, order } = groupBy(owner.done(), names);
+  const ids = new Int32Array(order.length);
+  for (let i = 0; i < order.length; i++) ids[i] = member.get(order[i]!);
+  return { start, ids };
+}
+
+/** The reverse of a compressed edge list (sources in id order within each target). */
+function reverse(outStart: Int32Array, out: Int32Array, n: number): { start: Int32Array; list: Int32Array } {
+  const start = new Int32Array(n + 1);
+  for (let e = 0; e < out.length; e++) start[out[e]! + 1]!++;
+  for (let v = 0; v < n; v++) start[v + 1]! += start[v]!;
+  const fill = start.slice(0, n);
+  const list = new Int32Array(out.length);
+  for (let v = 0; v < n; v++) for (let e = outStart[v]!; e < outStart[v + 1]!; e++) list[fill[out[e]!]!++] = v;
+  return { start, list };
 }
 
 /** Number the distinct (old path, new path) pairs, without building a string per pair. */
@@ -162,12 +233,12 @@ export function pathTo(g: PairGraph, id: number): number[] {
 
 /** Every pair that has one of `targets` below it (the targets included). */
 export function ancestors(g: PairGraph, targets: number[]): Uint8Array {
-  const mark = new Uint8Array(g.out.length);
+  const mark = new Uint8Array(g.size);
   const stack = [...targets];
   for (const t of targets) mark[t] = 1;
   while (stack.length > 0) {
     const v = stack.pop()!;
-    for (const u of g.in[v]!) {
+    for (const u of above(g, v)) {
       if (!mark[u]) {
         mark[u] = 1;
         stack.push(u);
@@ -183,28 +254,34 @@ export function ancestors(g: PairGraph, targets: number[]): Uint8Array {
  * idom[v] = -1 for roots and pairs only the virtual root dominates, -2 if unreachable.
  */
 export function dominators(g: PairGraph): Int32Array {
-  const n = g.out.length;
+  const n = g.size;
   const VROOT = n;
-  // Reverse postorder by iterative DFS.
+  // Reverse postorder by iterative DFS: the stack holds each open pair and its next edge.
   const order: number[] = [];
   const state = new Uint8Array(n);
-  const stack: [number, number][] = [];
+  const stackNode = new Int32Array(n);
+  const stackEdge = new Int32Array(n);
   for (const r of g.roots) {
     if (state[r]) continue;
     state[r] = 1;
-    stack.push([r, 0]);
-    while (stack.length > 0) {
-      const top = stack[stack.length - 1]!;
-      const succ = g.out[top[0]]!;
-      if (top[1] < succ.length) {
-        const w = succ[top[1]++]!;
+    let depth = 0;
+    stackNode[0] = r;
+    stackEdge[0] = g.outStart[r]!;
+    while (depth >= 0) {
+      const v = stackNode[depth]!;
+      const e = stackEdge[depth]!;
+      if (e < g.outStart[v + 1]!) {
+        stackEdge[depth] = e + 1;
+        const w = g.outList[e]!;
         if (!state[w]) {
           state[w] = 1;
-          stack.push([w, 0]);
+          depth++;
+          stackNode[depth] = w;
+          stackEdge[depth] = g.outStart[w]!;
         }
       } else {
-        order.push(top[0]);
-        stack.pop();
+        order.push(v);
+        depth--;
       }
     }
   }
@@ -232,7 +309,8 @@ export function dominators(g: PairGraph): Int32Array {
     for (const v of order) {
       if (isRoot[v]) continue;
       let nd = -2;
-      for (const u of g.in[v]!) {
+      for (let e = g.inStart[v]!; e < g.inStart[v + 1]!; e++) {
+        const u = g.inList[e]!;
         if (idom[u] === -2) continue;
         nd = nd === -2 ? u : intersect(u, nd);
       }
@@ -293,7 +371,7 @@ export function commonDominator(idom: Int32Array, ids: number[]): number {
  * link can close one.
  */
 export function components(g: PairGraph): { comp: Int32Array; count: number } {
-  const n = g.out.length;
+  const n = g.size;
   const index = new Int32Array(n).fill(-1);
   const low = new Int32Array(n);
   const comp = new Int32Array(n).fill(-1);
@@ -313,10 +391,9 @@ export function components(g: PairGraph): { comp: Int32Array; count: number } {
     while (call.length > 0) {
       const v = call[call.length - 1]!;
       const i = edge[edge.length - 1]!;
-      const succ = g.out[v]!;
-      if (i < succ.length) {
+      if (g.outStart[v]! + i < g.outStart[v + 1]!) {
         edge[edge.length - 1] = i + 1;
-        const w = succ[i]!;
+        const w = g.outList[g.outStart[v]! + i]!;
         if (index[w] === -1) {
           index[w] = low[w] = next++;
           stack.push(w);

@@ -15,7 +15,7 @@
 // to every cause (mentions pointing back up close cycles through it) must not
 // give causes × inputs names.
 
-import { components, type PairGraph } from "./graph.js";
+import { above, below, components, type PairGraph } from "./graph.js";
 
 export const MAX_VIA = 16;
 /** Word operations the exact count may take (about a second). */
@@ -35,14 +35,13 @@ export interface Reached {
 }
 
 export function reach(g: PairGraph, causePairs: number[][]): Reached {
-  const n = g.out.length;
+  const n = g.size;
   const { comp, count: comps } = components(g);
   // Pairs grouped by component, components in children-first order.
   const members: number[][] = Array.from({ length: comps }, () => []);
   for (let v = 0; v < n; v++) members[comp[v]!]!.push(v);
-  let edges = 0;
-  for (const o of g.out) edges += o.length;
-  const rootKids = [...new Set(g.roots.flatMap((r) => g.out[r]!))];
+  const edges = g.outList.length;
+  const rootKids = [...new Set(g.roots.flatMap((r) => [...below(g, r)]))];
   const words = Math.ceil(causePairs.length / 32);
   const r: Reached = {
     affects: new Array<number>(causePairs.length).fill(0),
@@ -61,7 +60,7 @@ export function reach(g: PairGraph, causePairs: number[][]): Reached {
 }
 
 function exact(g: PairGraph, causePairs: number[][], comp: Int32Array, comps: number, members: number[][], rootKids: number[], steps: number, r: Reached): void {
-  const n = g.out.length;
+  const n = g.size;
   const keys = g.keys;
   for (let base = 0; base < causePairs.length; base += BATCH) {
     const count = Math.min(BATCH, causePairs.length - base);
@@ -73,8 +72,8 @@ function exact(g: PairGraph, causePairs: number[][], comp: Int32Array, comps: nu
     for (let k = 0; k < comps; k++) {
       const ko = k * W;
       for (const v of members[k]!) {
-        for (const w of g.out[v]!) {
-          const wo = comp[w]! * W;
+        for (let e = g.outStart[v]!; e < g.outStart[v + 1]!; e++) {
+          const wo = comp[g.outList[e]!]! * W;
           if (wo === ko) continue;
           for (let j = 0; j < W; j++) bits[ko + j]! |= bits[wo + j]!;
         }
@@ -148,7 +147,7 @@ function estimate(g: PairGraph, causePairs: number[][], comp: Int32Array, comps:
       for (const v of members[k]!) {
         const own = g.inferredKey[g.key[v]!] ? Infinity : rank(g.key[v]!, round);
         if (own < m) m = own;
-        for (const u of g.in[v]!) {
+        for (const u of above(g, v)) {
           const cu = comp[u]!;
           if (cu !== k && least[cu]! < m) m = least[cu]!;
         }
@@ -186,7 +185,7 @@ function viaByLabels(g: PairGraph, causePairs: number[][], comp: Int32Array, com
     for (const v of members[k]!) {
       const i = order.get(v);
       if (i !== undefined) pool.push(i);
-      for (const u of g.in[v]!) {
+      for (const u of above(g, v)) {
         const cu = comp[u]!;
         if (cu === k) continue;
         if (more[cu]) cut = true;

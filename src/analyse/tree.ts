@@ -65,8 +65,8 @@ export function prunedTree(a: Analysis, diff: ParsedDiff): TreeLine[] {
       items.push({ line: e.line, emit: () => out.push({ depth: depth + 1, line: e.line, kind: "evidence", text: e.text, cause: e.cause }) });
     }
     // Each mention's own targets, as the graph linked them (at most MAX_LINKS), that lead to a cause.
-    const children = p.refNames.length > 0 ? new Set(p.children) : null;
-    for (const ref of refsOf(p)) {
+    const children = p.mentionCount > 0 ? new Set(p.children) : null;
+    for (const ref of refsOf(diff, p)) {
       const at = candidates(ref.name, ref.line)
         .filter((t) => t !== id && relevant[t] && !children?.has(t))
         .map((t) => diff.pairs[t]!.firstLine);

@@ -6,7 +6,7 @@ import type { ParsedDiff } from "../model.js";
 import type { FrontierEntry } from "../report.js";
 import type { Analysis } from "./index.js";
 import { parseDrvName } from "./names.js";
-import { pathTo } from "./graph.js";
+import { below, pathTo } from "./graph.js";
 
 export interface WhyChain {
   /** Index into report.causes. */
@@ -111,13 +111,13 @@ function editDistance(x: string, y: string): number {
 
 function chainsFrom(a: Analysis, diff: ParsedDiff, start: number): WhyChain[] {
   // Breadth first from `start`, then for each cause the nearest pair that shows it.
-  const n = a.graph.out.length;
+  const n = a.graph.size;
   const pred = new Int32Array(n).fill(-2);
   pred[start] = -1;
   const queue = [start];
   for (let h = 0; h < queue.length; h++) {
     const v = queue[h]!;
-    for (const w of a.graph.out[v]!) {
+    for (const w of below(a.graph, v)) {
       if (pred[w] === -2) {
         pred[w] = v;
         queue.push(w);

@@ -7,7 +7,7 @@
 import { analyseDiff, type AnalyseOptions, type Analysis } from "../analyse/index.js";
 import { parseDrvName } from "../analyse/names.js";
 import { foldDerivedNames, mergeVariants, foldOutputRequests, summariseVariants, versionCore, type CauseAnalysis, type CauseDraft } from "../analyse/causes.js";
-import { emptyInputStats, type DrvPair, type InputStats, type ParsedDiff } from "../model.js";
+import { emptyInputStats, noMentions, type DrvPair, type InputStats, type ParsedDiff } from "../model.js";
 import type { Evidence } from "../report.js";
 import { comparePair, Versions, type Bump, type PairComparison } from "./compare.js";
 import type { ClosureRoots } from "./resolve.js";
@@ -77,8 +77,7 @@ function toModel(walk: Walk, store: Store): ParsedDiff {
     inferred: false,
     children: [],
     links: [],
-    refNames: [],
-    refLines: [],
+    mentionCount: 0,
     findings: [],
     envSkippedLine: null,
     envShownLine: null,
@@ -114,7 +113,7 @@ function toModel(walk: Walk, store: Store): ParsedDiff {
     nixDiffLines: next,
     closure: { derivations: store.derivations(), files: store.filesRead, bytes: store.bytesRead, pairs: pairs.length },
   };
-  return { pairs: drvPairs, roots: [walk.root.id], storeDir: store.storeDir, stats, foreign: { runs: [], before: [] } };
+  return { pairs: drvPairs, mentions: noMentions(drvPairs.length), names: [], roots: [walk.root.id], storeDir: store.storeDir, stats, foreign: { runs: [], before: [] } };
 }
 
 interface Draft extends CauseDraft {

@@ -7,7 +7,8 @@
 // parser keeps a stack of open pairs and places each line by its column and
 // the section it is in; a line it cannot place is counted, never thrown on.
 
-import { emptyInputStats, INFERRED_NAME, type AlreadyComparedRef, type DrvPair, type Finding, type ForeignLines, type InputStats, type OldNew, type ParsedDiff, type RenderedText } from "../model.js";
+import { emptyInputStats, INFERRED_NAME, type AlreadyComparedRef, type DrvPair, type Finding, type ForeignLines, type InputStats, type Mentions, type OldNew, type ParsedDiff, type RenderedText } from "../model.js";
+import { groupBy, IntColumn } from "../columns.js";
 import { SgrDecoder } from "./ansi.js";
 import { classify, isHeading, type LineType } from "./lineTypes.js";
 import { substitutionContext } from "../analyse/causes.js";
@@ -113,7 +114,7 @@ function leadingSpaces(s: string): number {
 
 /** The sections nix-diff prints after a pair's builder and arguments, which may explain them. */
 function reachedInputs(p: DrvPair): boolean {
-  if (p.children.length > 0 || p.refNames.length > 0 || p.envShownLine !== null) return true;
+  if (p.children.length > 0 || p.mentionCount > 0 || p.envShownLine !== null) return true;
   return p.findings.some((f) => f.kind === "inputNameSet" || f.kind === "inputGroup" || f.kind === "envEntry");
 }
 
@@ -224,6 +225,12 @@ export class DiffParser {
   private rawLine = "";
   /** Names, keys and list items repeat thousands of times: keep one copy of each. */
   private readonly interned = new Map<string, string>();
+  /** "Already compared" mentions as columns (see Mentions), and the names they refer to, by id. */
+  private readonly mentionPair = new IntColumn();
+  private readonly mentionName = new IntColumn();
+  private readonly mentionLine = new IntColumn();
+  private readonly nameIds = new Map<string, number>();
+  private readonly names: string[] = [];
   /**
    * The value lines are being appended to, and how many: its lines are joined as they come
    * and copied out of the input's chunks once, when the next value starts (settleValue), not
@@ -351,7 +358,20 @@ export class DiffParser {
     this.stats.coloured = this.decoder.sawColour;
     for (const p of this.pairs) p.depth = p.parent === null ? 0 : (this.pairs[p.parent]?.depth ?? 0) + 1;
     const foreign: ForeignLines = { runs: this.foreignRuns, before: this.foreignBefore };
-    return { pairs: this.pairs, roots: this.roots, storeDir: this.storeDir, stats: this.stats, foreign, readingNotes: this.readingNotes };
+    return { pairs: this.pairs, mentions: this.mentions(), names: this.names, roots: this.roots, storeDir: this.storeDir, stats: this.stats, foreign, readingNotes: this.readingNotes };
+  }
+
+  /** The mentions grouped by pair: a pair's own come after those of inputs expanded before them. */
+  private mentions(): Mentions {
+    const pair = this.mentionPair.done();
+    const { start, order } = groupBy(pair, this.pairs.length);
+    const name = new Int32Array(order.length);
+    const line = new Int32Array(order.length);
+    for (let i = 0; i < order.length; i++) {
+      name[i] = this.mentionName.get(order[i]!);
+      line[i] = this.mentionLine.get(order[i]!);
+    }
+    return { start, name, line };
   }
 
   // ---------------------------------------------------------------- lines
@@ -803,8 +823,7 @@ export class DiffParser {
       status: "expanded",
       inferred: false,
       children: [],
-      refNames: [],
-      refLines: [],
+      mentionCount: 0,
       findings: [],
       envSkippedLine: null,
       envShownLine: null,
@@ -838,8 +857,16 @@ export class DiffParser {
 
   private addRef(pair: DrvPair | null, ref: AlreadyComparedRef): void {
     if (!pair) return;
-    pair.refNames.push(ref.name);
-    pair.refLines.push(ref.form === "single" ? -ref.line : ref.line);
+    let id = this.nameIds.get(ref.name);
+    if (id === undefined) {
+      id = this.names.length;
+      this.names.push(ref.name);
+      this.nameIds.set(ref.name, id);
+    }
+    pair.mentionCount++;
+    this.mentionPair.push(pair.id);
+    this.mentionName.push(id);
+    this.mentionLine.push(ref.form === "single" ? -ref.line : ref.line);
   }
 
   private settleValue(): void {
@@ -965,7 +992,7 @@ export class DiffParser {
       return `it may be cut at line ${last}: nix-diff ends the top pair \`${p.name}\` with its environment comparison, which is missing (it prints none when the environments are equal)`;
     }
     // A printed pair shows some difference: path lines and nothing else is a cut.
-    const empty = this.stack.some((f) => f.pair && !f.pair.inferred && f.pair.findings.length === 0 && f.pair.children.length === 0 && f.pair.refNames.length === 0);
+    const empty = this.stack.some((f) => f.pair && !f.pair.inferred && f.pair.findings.length === 0 && f.pair.children.length === 0 && f.pair.mentionCount === 0);
     let inner: DrvPair | null = null;
     for (let i = this.stack.length - 1; i >= 0 && !inner; i--) if (this.stack[i]!.pair && !this.stack[i]!.pair!.inferred) inner = this.stack[i]!.pair;
     if (!empty && inner && !this.pairs.some((q) => q.envSkippedLine !== null) && this.pairs.some((q) => q.envShownLine !== null)) {
