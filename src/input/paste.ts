@@ -150,10 +150,14 @@ export class PasteRepair {
     return this.kinds;
   }
 
+  /** The last line pushed took the quick path: returned as it was, indented with spaces only. */
+  lastPlain = false;
+
   /** Returns the repaired line, or null when the line is decoration to drop. */
   push(line: string): string | null {
     this.lineNo++;
-    if (this.isPlainInClean(line)) return line;
+    this.lastPlain = this.isPlainInClean(line);
+    if (this.lastPlain) return line;
     const changed = new Set<RepairKind>();
     let s = line;
 
@@ -498,10 +502,19 @@ export class IndentRepair<T> {
     return this.flatHeadings >= 2 && this.deeperLines === 0;
   }
 
-  /** Pass on a line (null: a line PasteRepair dropped, kept in order). */
-  push(line: string | null, tag: T): void {
-    // /\S/ is `trim() !== ""` without copying the line (\s is exactly what trim removes).
-    if (line !== null && /\S/.test(line)) this.observe(line);
+  /**
+   * Pass on a line (null: a line PasteRepair dropped, kept in order). `spacesOnly`:
+   * its indentation is known to hold no tab (PasteRepair's quick path took it).
+   */
+  push(line: string | null, tag: T, spacesOnly = false): void {
+    if (line !== null) {
+      if (spacesOnly && this.scale !== null && this.deeperLines > 0 && line.charCodeAt(line.length - 1) > 0x20) {
+        // Nothing left for such a line to tell (see observe); it is only the line before the next one.
+        this.prev = line;
+        this.prevFirst = false;
+        // /\S/ is `trim() !== ""` without copying the line (\s is exactly what trim removes).
+      } else if (/\S/.test(line)) this.observe(line);
+    }
     if (this.scale === null) {
       this.held.push({ line, tag });
       this.heldChars += line?.length ?? 0;

@@ -148,36 +148,45 @@ class LineGuard extends Transform {
       return;
     }
     this.bytes += chunk.length;
+    // Most chunks pass unchanged: `parts` is built only once a line in it is cut,
+    // holding what passes; chunk[passFrom …] is passed but not yet in `parts`.
+    let parts: Buffer[] | null = null;
+    let passFrom = 0;
     let start = 0;
-    const parts: Buffer[] = [];
     while (start < chunk.length) {
       const nl = chunk.indexOf(10, start);
-      const end = nl < 0 ? chunk.length : nl + 1;
-      const content = chunk.subarray(start, nl < 0 ? end : nl);
-      this.lineLength += content.length;
-      if (!this.dropping) {
-        const room = this.maxLine - this.lineBytes;
-        if (content.length > room) {
-          const keep = content.subarray(0, room);
-          parts.push(keep.subarray(0, utf8Boundary(keep)));
-          this.cutLines++;
-          this.cut.push(this.line + 1);
-          this.dropping = true;
-        } else {
-          parts.push(content);
-          this.lineBytes += content.length;
-        }
+      const contentEnd = nl < 0 ? chunk.length : nl;
+      const length = contentEnd - start;
+      this.lineLength += length;
+      if (this.dropping) {
+        // The rest of a cut line: dropped, its newline passed.
+        (parts ??= []).push(chunk.subarray(passFrom, start));
+        passFrom = contentEnd;
+      } else if (length > this.maxLine - this.lineBytes) {
+        const keep = chunk.subarray(start, start + this.maxLine - this.lineBytes);
+        (parts ??= []).push(chunk.subarray(passFrom, start), keep.subarray(0, utf8Boundary(keep)));
+        passFrom = contentEnd;
+        this.cutLines++;
+        this.cut.push(this.line + 1);
+        this.dropping = true;
+      } else {
+        this.lineBytes += length;
       }
       if (nl >= 0) {
-        parts.push(chunk.subarray(nl, end));
-        this.endLine(content);
+        this.endLine(chunk, start, contentEnd);
+        start = nl + 1;
       } else {
         // The line goes on in the next chunk: keep its last bytes.
+        const content = chunk.subarray(start, contentEnd);
         this.tail = Buffer.from(content.length >= TAIL || !this.tail ? content.subarray(-TAIL) : Buffer.concat([this.tail, content]).subarray(-TAIL));
+        start = contentEnd;
       }
-      start = end;
     }
-    done(null, parts.length === 1 ? parts[0] : Buffer.concat(parts));
+    if (parts === null) done(null, chunk);
+    else {
+      parts.push(chunk.subarray(passFrom));
+      done(null, Buffer.concat(parts));
+    }
   }
 
   /** The input's last line has no newline (nix-diff ends every line with one; a cut paste may not). */
@@ -185,7 +194,7 @@ class LineGuard extends Transform {
 
   override _flush(done: TransformCallback): void {
     this.unterminated = this.lineLength > 0;
-    if (this.lineLength > 0) this.endLine(Buffer.alloc(0));
+    if (this.lineLength > 0) this.endLine(Buffer.alloc(0), 0, 0);
     done();
   }
 
@@ -199,11 +208,12 @@ class LineGuard extends Transform {
     return width !== null && (this.ends.get(width)?.size ?? 0) >= MIN_DISTINCT_AT_WIDTH && this.unfinished.has(width) ? width : null;
   }
 
-  /** `last`: the line's bytes in the current chunk (the rest, if any, is in `tail`). */
-  private endLine(last: Buffer): void {
+  /** chunk[from … to]: the line's bytes in the current chunk (the rest, if any, is in `tail`). */
+  private endLine(chunk: Buffer, from: number, to: number): void {
     const length = this.lineLength;
     this.lengths.set(length, (this.lengths.get(length) ?? 0) + 1);
     if (length >= MIN_CUT_WIDTH) {
+      const last = chunk.subarray(from, to);
       // Only the longest width can be a cut's (looksCutAtWidth): shorter lines need no scan.
       if (length >= this.longest) {
         this.longest = length;
@@ -249,8 +259,14 @@ async function readStream(stream: Readable, parser: DiffParser, options: ReadOpt
   const splitter = split2();
   const repair = new PasteRepair();
   const memory = new MemoryGuard();
-  // Lines reach the parser through IndentRepair, which may hold a few back: tag = the line as it was, and whether the reader cut it.
-  const indent = new IndentRepair<{ original: string; wasCut: boolean }>((repaired, { original, wasCut }) => {
+  // Lines reach the parser through IndentRepair, which may hold a few back, in order:
+  // the tag is the line as it was; guard.cut lists the numbers of the lines the guard cut.
+  let emitted = 0;
+  let nextCut = 0;
+  const indent = new IndentRepair<string>((repaired, original) => {
+    emitted++;
+    const wasCut = guard.cut[nextCut] === emitted;
+    if (wasCut) nextCut++;
     const cutBefore = parser.stats.valuesCut;
     if (wasCut) parser.markNextLineCut();
     if (repaired === null) parser.skipLine();
@@ -272,9 +288,8 @@ async function readStream(stream: Readable, parser: DiffParser, options: ReadOpt
       if (failed) return;
       lines++;
       if (line.indexOf("\uFFFD") >= 0) parser.countInvalidUtf8();
-      const wasCut = guard.cut[0] === lines;
-      if (wasCut) guard.cut.shift();
-      indent.push(repair.push(line), { original: line, wasCut });
+      const repaired = repair.push(line);
+      indent.push(repaired, line, repair.lastPlain);
       if (options.onProgress && (lines & 0xffff) === 0) options.onProgress(guard.bytes, lines);
       if ((lines & 0x3fff) === 0) {
         try {
