@@ -112,6 +112,22 @@ function leadingSpaces(s: string): number {
   return i;
 }
 
+/**
+ * A finished pair's arrays at their exact size: an array grown by push keeps
+ * room for 16 more, and most of a pair's hold one or two (a system rebuild
+ * has a few hundred thousand of them).
+ */
+function compact(p: DrvPair): void {
+  if (p.children.length > 0) p.children = p.children.slice();
+  if (p.findings.length === 0) return;
+  p.findings = p.findings.slice();
+  for (const f of p.findings) {
+    if (!("items" in f)) continue;
+    if (f.items.old.length > 0) f.items.old = f.items.old.slice();
+    if (f.items.new.length > 0) f.items.new = f.items.new.slice();
+  }
+}
+
 /** The sections nix-diff prints after a pair's builder and arguments, which may explain them. */
 function reachedInputs(p: DrvPair): boolean {
   if (p.children.length > 0 || p.mentionCount > 0 || p.envShownLine !== null) return true;
@@ -504,7 +520,7 @@ export class DiffParser {
         return true;
       case "alreadyComparedGroup":
         if (indent !== sec.contentIndent || t.type !== "text") return false;
-        this.addRef(frame.pair, { name: this.printed(this.intern(body.trimEnd())), line: n, form: "grouped" });
+        this.addRef(frame.pair, this.printedNameId(body.trimEnd()), n, "grouped");
         return true;
       case "sourceContent": {
         if (indent !== sec.contentIndent) return false;
@@ -631,7 +647,7 @@ export class DiffParser {
       // 1.0.20 and older: `The input derivation named x differs` + this line = a back-reference.
       this.stack.pop();
       this.wordings.add("1.0.11-1.0.20");
-      this.addRef(frame.parent, { name: frame.pendingName, line: frame.pendingLine, form: "single" });
+      this.addRef(frame.parent, this.nameId(frame.pendingName), frame.pendingLine, "single");
       return;
     }
     const pair = frame.pair ?? (frame.pair = this.newPair(frame.pendingName || INFERRED_NAME, frame.parent, frame.pendingLine || n));
@@ -648,7 +664,7 @@ export class DiffParser {
       case "alreadyCompared":
         // Without the heading above it (a fragment): this pair was shown earlier.
         if (pair.parent !== null) {
-          this.addRef(this.pairs[pair.parent]!, { name: pair.name, line: n, form: "single" });
+          this.addRef(this.pairs[pair.parent]!, this.nameId(pair.name), n, "single");
         }
         return;
       case "alreadyComparedGroup":
@@ -768,10 +784,13 @@ export class DiffParser {
   private closeFramesAbove(index: number): void {
     while (this.stack.length > index + 1) {
       const f = this.stack.pop()!;
-      if (f.pair) f.pair.lastLine = Math.max(f.pair.lastLine, this.placedUpTo);
+      if (f.pair) {
+        f.pair.lastLine = Math.max(f.pair.lastLine, this.placedUpTo);
+        compact(f.pair);
+      }
       else if (f.parent) {
         // `The input derivation named x differs` with nothing under it: keep the mention.
-        this.addRef(f.parent, { name: f.pendingName, line: f.pendingLine, form: "single" });
+        this.addRef(f.parent, this.nameId(f.pendingName), f.pendingLine, "single");
       }
     }
   }
@@ -855,18 +874,29 @@ export class DiffParser {
     if (pair.name === INFERRED_NAME || pair.name === "") pair.name = this.intern(t.name);
   }
 
-  private addRef(pair: DrvPair | null, ref: AlreadyComparedRef): void {
+  private addRef(pair: DrvPair | null, nameId: number, line: number, form: AlreadyComparedRef["form"]): void {
     if (!pair) return;
-    let id = this.nameIds.get(ref.name);
-    if (id === undefined) {
-      id = this.names.length;
-      this.names.push(ref.name);
-      this.nameIds.set(ref.name, id);
-    }
     pair.mentionCount++;
     this.mentionPair.push(pair.id);
-    this.mentionName.push(id);
-    this.mentionLine.push(ref.form === "single" ? -ref.line : ref.line);
+    this.mentionName.push(nameId);
+    this.mentionLine.push(form === "single" ? -line : line);
+  }
+
+  /** The id of a mentioned name (already as printed), one copy of each. */
+  private nameId(name: string): number {
+    let id = this.nameIds.get(name);
+    if (id === undefined) {
+      id = this.names.length;
+      const copy = flat(name);
+      this.names.push(copy);
+      this.nameIds.set(copy, id);
+    }
+    return id;
+  }
+
+  /** The id of a name as nix-diff printed it in a list (see printed): one lookup for the usual store. */
+  private printedNameId(raw: string): number {
+    return this.nameId(this.storeDir.length > "/nix/store".length ? this.printed(raw) : raw);
   }
 
   private settleValue(): void {
