@@ -75,6 +75,9 @@ function utf8Boundary(b: Buffer): number {
 /** Bytes at the end of a line that tell lines of the same length apart. */
 const TAIL = 16;
 
+/** Lines shorter than this (nearly all) are counted by length in an array, the rest in a Map. */
+const SHORT_LINE = 4096;
+
 /** Distinct lines a width must hold to be taken as a cut (looksCutAtWidth asks as many lines). */
 const MIN_DISTINCT_AT_WIDTH = 5;
 
@@ -124,7 +127,8 @@ class LineGuard extends Transform {
   private tail: Buffer | null = null;
   private dropping = false;
   /** Line length (bytes, without the newline) → number of lines. */
-  readonly lengths = new Map<number, number>();
+  private readonly shortLengths = new Uint32Array(SHORT_LINE);
+  private readonly longLengths = new Map<number, number>();
   /** Line lengths at which a line looked unfinished (see looksUnfinished). */
   private readonly unfinished = new Set<number>();
   /** The longest line so far. */
@@ -204,14 +208,19 @@ class LineGuard extends Transform {
    * values is not a cut): at least one of them must also look unfinished.
    */
   cutWidth(): number | null {
-    const width = looksCutAtWidth(this.lengths);
+    const lengths = new Map(this.longLengths);
+    this.shortLengths.forEach((count, length) => {
+      if (count > 0) lengths.set(length, count);
+    });
+    const width = looksCutAtWidth(lengths);
     return width !== null && (this.ends.get(width)?.size ?? 0) >= MIN_DISTINCT_AT_WIDTH && this.unfinished.has(width) ? width : null;
   }
 
   /** chunk[from … to]: the line's bytes in the current chunk (the rest, if any, is in `tail`). */
   private endLine(chunk: Buffer, from: number, to: number): void {
     const length = this.lineLength;
-    this.lengths.set(length, (this.lengths.get(length) ?? 0) + 1);
+    if (length < SHORT_LINE) this.shortLengths[length]!++;
+    else this.longLengths.set(length, (this.longLengths.get(length) ?? 0) + 1);
     if (length >= MIN_CUT_WIDTH) {
       const last = chunk.subarray(from, to);
       // Only the longest width can be a cut's (looksCutAtWidth): shorter lines need no scan.

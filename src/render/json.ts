@@ -41,7 +41,7 @@ export function writeJson(report: Report, emit: (chunk: string) => void): void {
   // JSON.stringify's nesting only indents: an entry at depth 2 is its own text, every line 4 spaces in.
   let chunk = "";
   for (let i = 0; i < report.pairLines.length; i++) {
-    chunk += (i === 0 ? "\n    " : ",\n    ") + JSON.stringify(report.pairLines[i], null, 2).replace(/\n/g, "\n    ");
+    chunk += (i === 0 ? "\n    " : ",\n    ") + entryText(report.pairLines[i]!);
     if (chunk.length >= CHUNK) {
       emit(safe(chunk));
       chunk = "";
@@ -49,6 +49,22 @@ export function writeJson(report: Report, emit: (chunk: string) => void): void {
   }
   emit(safe(chunk + "\n  ]"));
   emit(rest.slice(afterList));
+}
+
+/**
+ * One entry of a list at depth 2, as JSON.stringify(entry, null, 2) nests it: an
+ * object of scalars written directly (tens of thousands of them), anything else by stringify.
+ */
+function entryText(entry: object): string {
+  let out = "{";
+  let first = true;
+  for (const [key, value] of Object.entries(entry)) {
+    if (value === undefined) continue;
+    if (value !== null && typeof value === "object") return JSON.stringify(entry, null, 2).replace(/\n/g, "\n    ");
+    out += `${first ? "" : ","}\n      ${JSON.stringify(key)}: ${JSON.stringify(value)}`;
+    first = false;
+  }
+  return first ? "{}" : out + "\n    }";
 }
 
 export function renderJson(report: Report): string {
