@@ -36,6 +36,13 @@ export interface RenderedText {
   incomplete?: boolean;
   /** A cut value of an environment key on both sides, judged whole as it streamed (analyse/longValue.ts). */
   whole?: WholeValue;
+  /**
+   * An environment value on both sides, judged when its pair was done
+   * (analyse/pairDone.ts): equal but for store paths the pair's inputs explain.
+   */
+  sameByPaths?: true;
+  /** Its text was not kept (`sameByPaths`, past what the parser keeps of such values): `text` is "". */
+  textDropped?: true;
 }
 
 /** The streaming judge of a value longer than the parser keeps. */

@@ -79,6 +79,8 @@ export interface CauseAnalysis {
    * or a cut input) where the changed input may be outside it (frontier.ts).
    */
   pathOnly: PathOnlyValue[];
+  /** Path-only values whose text the parser did not keep (a big input), so their paths are not in pathOnly. */
+  pathOnlyNotListed?: number;
 }
 
 /** A builder, the arguments or an env value that differs only in store paths. */
@@ -107,6 +109,7 @@ export function findCauses(diff: ParsedDiff): CauseAnalysis {
   const seenNameChange = new Set<string>();
   // In a complete output every changed input is compared in it: only an excerpt needs these.
   const pathOnly: PathOnlyValue[] = [];
+  let pathOnlyNotListed = 0;
   const namesDifferAtTop: string[] = [];
   const keepPathOnly = diff.stats.fragment || diff.stats.truncated ? pathOnly : null;
   // Without renames or changed outputs, a builder's verdict depends on its two texts alone; a
@@ -375,10 +378,15 @@ export function findCauses(diff: ParsedDiff): CauseAnalysis {
             break;
           }
           // Most values differ only in hashes: a quick test on the marked text, before building any reading.
-          if (hasMarkers(text) && markedSame(text, sub)) {
+          // Judged so already when the parser finished the pair (pairDone.ts), which may have dropped the text.
+          if (f.value.sameByPaths || (hasMarkers(text) && markedSame(text, sub))) {
             counts.storePathOnly++;
             cascadeOnly = true;
-            if (keepPathOnly) {
+            if (keepPathOnly && f.value.textDropped) {
+              // Its paths are not known, so the pair may be explained outside the input: never called unexplained.
+              pathOnlyNotListed++;
+              explained = true;
+            } else if (keepPathOnly) {
               const first = rebuild(text)[0]!;
               keepPathOnly.push({ pair: pair.id, as: "value", key: f.key, line: f.line, old: first.old, new: first.new });
             }
@@ -418,7 +426,7 @@ export function findCauses(diff: ParsedDiff): CauseAnalysis {
       summary: `${pair.name} differs, but the input shows no reason`,
     }), [{ line: pair.firstLine, text: pair.oldPath ? `- ${pair.oldPath}` : pair.name }]);
   }
-  return { causes: foldOutputRequests(summariseVariants(foldDerivedNames(mergeVariants(set.all())))), counts, hiddenInputs, pathOnly, namesDifferAtTop };
+  return { causes: foldOutputRequests(summariseVariants(foldDerivedNames(mergeVariants(set.all())))), counts, hiddenInputs, pathOnly, pathOnlyNotListed, namesDifferAtTop };
 }
 
 // ------------------------------------------------------------------ helpers

@@ -157,6 +157,12 @@ export function analyseDiff(diff: ParsedDiff, options: AnalyseOptions, given?: C
         : `too long to keep, ${counts.valuesNotJudged === 1 ? "it" : "they"} could not be compared whole (a line cut by the reader, or text that reads more than one way)`;
     notes.push(`${n(counts.valuesNotJudged, "environment value was", "environment values were")} not judged: ${why}.`);
   }
+  if ((found.pathOnlyNotListed ?? 0) > 0) {
+    const k = found.pathOnlyNotListed!;
+    notes.push(
+      `${n(k, "environment value that differs", "environment values that differ")} only in store paths ${k === 1 ? "was" : "were"} not kept (past the first 16 MiB of such values), so derivations whose paths changed only there may be missing from what changed outside the input, and the pairs holding them are not called unexplained.`,
+    );
+  }
   for (const note of diff.readingNotes ?? []) notes.push(note);
   if (diff.stats.invalidUtf8 > 0) notes.push(`${n(diff.stats.invalidUtf8, "line holds", "lines hold")} bytes that are not UTF-8 (shown as U+FFFD).`);
 

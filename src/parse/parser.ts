@@ -12,6 +12,7 @@ import { groupBy, IntColumn } from "../columns.js";
 import { SgrDecoder } from "./ansi.js";
 import { classify, isHeading, type LineType } from "./lineTypes.js";
 import { substitutionContext } from "../analyse/causes.js";
+import { judgePathOnlyValues } from "../analyse/pairDone.js";
 import { LongValue } from "../analyse/longValue.js";
 import { Substitution } from "../analyse/substitution.js";
 
@@ -20,6 +21,8 @@ export interface ParserOptions {
   maxValueChars?: number;
   /** How many unrecognised lines to keep for `--show-unrecognized`. */
   maxUnrecognizedSample?: number;
+  /** Characters of path-only environment values kept whole (see KEEP_PATH_ONLY). */
+  keepPathOnlyChars?: number;
 }
 
 type ListFinding = Extract<Finding, { items: OldNew }>;
@@ -61,6 +64,11 @@ interface Block {
 }
 
 const DEFAULT_MAX_VALUE = 64 * 1024;
+/**
+ * Characters of path-only environment values kept (see analyse/pairDone.ts): a
+ * paste's are all kept; a million-line `--environment` diff's would be most of its size.
+ */
+const KEEP_PATH_ONLY = 16 * 1024 * 1024;
 /** Runs of nix-diff lines listed in the report. */
 const MAX_RANGES = 100;
 /** Headings a pair can print after one of its inputs' expansions (nix-diff's fixed order). */
@@ -104,6 +112,14 @@ function packText(v: RenderedText): void {
   if (s.length < PACK_MIN || !/[^\u0000-\u00ff]/.test(s) || !(s as string & { isWellFormed(): boolean }).isWellFormed()) return;
   (v as Packed)[PACKED] = Buffer.from(s, "utf8");
   Object.defineProperty(v, "text", packedText);
+}
+
+/** Forget a value's text (judged already): "" whether it was kept as a string or packed. */
+function dropText(entry: { value: RenderedText }): void {
+  const v = entry.value;
+  delete (v as Partial<Packed>)[PACKED];
+  v.text = "";
+  v.textDropped = true;
 }
 
 function leadingSpaces(s: string): number {
@@ -227,6 +243,7 @@ export class DiffParser {
   private storeDir = "/nix/store";
   private readonly maxValue: number;
   private readonly maxSample: number;
+  private readonly maxPathOnly: number;
   private wordings = new Set<string>();
   /** A `- …drv` line read as value text that may turn out to start another output. */
   private maybeNextDocument: {
@@ -255,6 +272,12 @@ export class DiffParser {
   private openValue: RenderedText | null = null;
   private openPieces = 0;
   private readonly readingNotes: string[] = [];
+  private keptPathOnly = 0;
+  private readonly keepPathOnly = (length: number): boolean => {
+    if (this.keptPathOnly + length > this.maxPathOnly) return false;
+    this.keptPathOnly += length;
+    return true;
+  };
   private nextLineCut = false;
   /** The line being parsed lost its end to the reader's line cap. */
   private lineCut = false;
@@ -263,6 +286,7 @@ export class DiffParser {
   constructor(options: ParserOptions = {}) {
     this.maxValue = options.maxValueChars ?? DEFAULT_MAX_VALUE;
     this.maxSample = options.maxUnrecognizedSample ?? 200;
+    this.maxPathOnly = options.keepPathOnlyChars ?? KEEP_PATH_ONLY;
   }
 
   /**
@@ -787,6 +811,7 @@ export class DiffParser {
       if (f.pair) {
         f.pair.lastLine = Math.max(f.pair.lastLine, this.placedUpTo);
         compact(f.pair);
+        if (f.pair.envShownLine !== null) judgePathOnlyValues(f.pair, this.storeDir, this.keepPathOnly, dropText);
       }
       else if (f.parent) {
         // `The input derivation named x differs` with nothing under it: keep the mention.
