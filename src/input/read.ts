@@ -16,7 +16,6 @@ import { loneCrToLf, LoneCrToLf } from "./lineEnds.js";
 import { MemoryGuard } from "./memory.js";
 import type { ParsedDiff } from "../model.js";
 import { DiffParser } from "../parse/parser.js";
-import { JsonDepthError, jsonToLines, JsonShapeError } from "../parse/jsonToText.js";
 import { IndentRepair, looksCutAtWidth, MIN_CUT_WIDTH, PasteRepair } from "./paste.js";
 import { sniff, type Sniff } from "./detect.js";
 
@@ -434,6 +433,8 @@ async function readJson(head: { bytes: Buffer; ended: boolean }, stream: Readabl
     throw new InputError(`the input looks like nix-diff --json output but is not valid JSON (${(e as Error).message})`);
   }
   parser.stats.json = true;
+  // Loaded only for JSON input: most runs read text, and start-up counts for a short one.
+  const { JsonDepthError, jsonToLines, JsonShapeError } = await import("../parse/jsonToText.js");
   try {
     for (const line of jsonToLines(doc)) parser.push(line);
   } catch (e) {
