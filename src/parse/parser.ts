@@ -401,7 +401,7 @@ export class DiffParser {
     return { pairs: this.pairs, mentions: this.mentions(), names: this.names, roots: this.roots, storeDir: this.storeDir, stats: this.stats, foreign, readingNotes: this.readingNotes };
   }
 
-  /** The mentions grouped by pair: a pair's own come after those of inputs expanded before them. */
+  /** The mentions grouped by the pair they are under (stably: each pair's in input order). */
   private mentions(): Mentions {
     const pair = this.mentionPair.done();
     const { start, order } = groupBy(pair, this.pairs.length);
