@@ -167,7 +167,7 @@ export function buildGraph(diff: ParsedDiff): PairGraph {
  * For each name id of diff.names, the pairs of that name that are the first
  * printing of a distinct pair, in input order: ids[start[k]] … ids[start[k+1]-1].
  */
-function firstPrintingsByName(diff: ParsedDiff, key: Int32Array, keys: number): { start: Int32Array; ids: Int32Array } {
+export function firstPrintingsByName(diff: ParsedDiff, key: Int32Array, keys: number): { start: Int32Array; ids: Int32Array } {
   const names = diff.names.length;
   if (names === 0) return { start: new Int32Array(1), ids: new Int32Array(0) };
   const idOf = new Map<string, number>();

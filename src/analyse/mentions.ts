@@ -6,24 +6,21 @@
 
 import type { ParsedDiff } from "../model.js";
 import { documentStart } from "./documents.js";
-import { MAX_LINKS, printedBefore, type PairGraph } from "./graph.js";
+import { firstPrintingsByName, MAX_LINKS, printedBefore, type PairGraph } from "./graph.js";
 
 export function mentionCandidates(diff: ParsedDiff, g: PairGraph): (name: string, line: number) => number[] {
-  const byName = new Map<string, number[]>();
-  const seenKey = new Uint8Array(g.keys);
-  for (const p of diff.pairs) {
-    if (p.inferred || seenKey[g.key[p.id]!]) continue;
-    seenKey[g.key[p.id]!] = 1;
-    const list = byName.get(p.name);
-    if (list) list.push(p.id);
-    else byName.set(p.name, [p.id]);
-  }
+  // The graph's own lists of first printings by name id (see buildGraph).
+  const byName = firstPrintingsByName(diff, g.key, g.keys);
+  const idOf = new Map<string, number>();
+  diff.names.forEach((name, i) => idOf.set(name, i));
   const docStart = documentStart(diff);
-  const before = (all: number[], line: number): number => printedBefore(all, line, diff);
   return (name, line) => {
-    const all = byName.get(name);
-    if (!all) return [];
-    const count = before(all, line);
-    return all.slice(Math.max(before(all, docStart(line)), count - MAX_LINKS), count);
+    const id = idOf.get(name);
+    if (id === undefined) return [];
+    const lo = byName.start[id]!;
+    const hi = byName.start[id + 1]!;
+    const count = printedBefore(byName.ids, line, diff, lo, hi);
+    const first = Math.max(printedBefore(byName.ids, docStart(line), diff, lo, hi), count - MAX_LINKS);
+    return Array.from(byName.ids.subarray(lo + first, lo + count));
   };
 }

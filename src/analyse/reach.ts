@@ -15,7 +15,7 @@
 // to every cause (mentions pointing back up close cycles through it) must not
 // give causes × inputs names.
 
-import { above, below, components, type PairGraph } from "./graph.js";
+import { below, components, type PairGraph } from "./graph.js";
 
 export const MAX_VIA = 16;
 /** Word operations the exact count may take (about a second). */
@@ -147,8 +147,9 @@ function estimate(g: PairGraph, causePairs: number[][], comp: Int32Array, comps:
       for (const v of members[k]!) {
         const own = g.inferredKey[g.key[v]!] ? Infinity : rank(g.key[v]!, round);
         if (own < m) m = own;
-        for (const u of above(g, v)) {
-          const cu = comp[u]!;
+        // Index loops, not above(): this runs ROUNDS times per pair.
+        for (let e = g.inStart[v]!; e < g.inStart[v + 1]!; e++) {
+          const cu = comp[g.inList[e]!]!;
           if (cu !== k && least[cu]! < m) m = least[cu]!;
         }
       }
@@ -185,8 +186,8 @@ function viaByLabels(g: PairGraph, causePairs: number[][], comp: Int32Array, com
     for (const v of members[k]!) {
       const i = order.get(v);
       if (i !== undefined) pool.push(i);
-      for (const u of above(g, v)) {
-        const cu = comp[u]!;
+      for (let e = g.inStart[v]!; e < g.inStart[v + 1]!; e++) {
+        const cu = comp[g.inList[e]!]!;
         if (cu === k) continue;
         if (more[cu]) cut = true;
         for (let j = 0; j < size[cu]!; j++) pool.push(labels[cu * MAX_VIA + j]!);
