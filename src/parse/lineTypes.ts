@@ -58,6 +58,10 @@ const FIXED = new Map<string, LineType>([
   ["Skipping environment comparison", { type: "envSkipped" }],
 ]);
 for (const t of FIXED.values()) Object.freeze(t);
+// The fixed texts by length: most lines' text matches no length, and a Map
+// lookup would hash the whole text first (this runs for every heading).
+const FIXED_BY_LENGTH: [string, LineType][][] = [];
+for (const [text, t] of FIXED) (FIXED_BY_LENGTH[text.length] ??= []).push([text, t]);
 
 const NAMED: [string, string, (name: string) => LineType][] = [
   ["The input derivation named `", "` differs", (name) => ({ type: "inputDiffers", name, legacy: false })],
@@ -69,8 +73,8 @@ const NAMED: [string, string, (name: string) => LineType][] = [
 ];
 
 function heading(text: string): LineType {
-  const fixed = FIXED.get(text);
-  if (fixed) return fixed;
+  const sameLength = FIXED_BY_LENGTH[text.length];
+  if (sameLength) for (const [fixed, t] of sameLength) if (text === fixed) return t;
   for (const [prefix, suffix, make] of NAMED) {
     if (text.length > prefix.length + suffix.length - 1 && text.startsWith(prefix) && text.endsWith(suffix)) {
       return make(text.slice(prefix.length, text.length - suffix.length));
