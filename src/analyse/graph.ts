@@ -80,16 +80,14 @@ export function buildGraph(diff: ParsedDiff): PairGraph {
   let ambiguousMentions = 0;
   let unresolved = 0;
   const unresolvedRefs: PairGraph["unresolvedRefs"] = [];
-  // Edges grouped by source as they are made: v's children, its links, then its mentions' targets.
-  const outStart = new Int32Array(n + 1);
-  const outList = new IntColumn(n + mentions.name.length);
-  const link = (from: number, to: number): void => {
-    if (from !== to) outList.push(to);
-  };
+  // Each mention's candidates, byName.ids[linkFrom[r]] … byName.ids[linkTo[r] - 1]: found
+  // first, so that the edge list is allocated once at its size (it is the
+  // biggest thing the analysis holds, and a grown one peaks at 3× that).
+  const linkFrom = new Int32Array(mentions.name.length);
+  const linkTo = new Int32Array(mentions.name.length);
+  let edges = 0;
   for (const p of diff.pairs) {
-    outStart[p.id] = outList.length;
-    for (const c of p.children) link(p.id, c);
-    for (const c of p.links ?? []) link(p.id, c);
+    edges += p.children.length + (p.links?.length ?? 0);
     for (let r = mentions.start[p.id]!; r < mentions.start[p.id + 1]!; r++) {
       // Plain locals, no object per mention (hundreds of thousands on a system rebuild).
       const nameId = mentions.name[r]!;
@@ -116,11 +114,29 @@ export function buildGraph(diff: ParsedDiff): PairGraph {
           ambiguities.push({ name: diff.names[nameId]!, line, candidates, count: count - own });
         }
       }
-      for (let i = first; i < count; i++) link(p.id, byName.ids[lo + i]!);
+      linkFrom[r] = lo + first;
+      linkTo[r] = lo + count;
+      edges += count - first;
     }
   }
-  outStart[n] = outList.length;
-  const out = outList.done();
+  // Edges grouped by source: v's children, its links, then its mentions' targets (never v itself).
+  const outStart = new Int32Array(n + 1);
+  let out = new Int32Array(edges);
+  let e = 0;
+  for (const p of diff.pairs) {
+    const v = p.id;
+    outStart[v] = e;
+    for (const c of p.children) if (c !== v) out[e++] = c;
+    for (const c of p.links ?? []) if (c !== v) out[e++] = c;
+    for (let r = mentions.start[v]!; r < mentions.start[v + 1]!; r++) {
+      for (let i = linkFrom[r]!; i < linkTo[r]!; i++) {
+        const w = byName.ids[i]!;
+        if (w !== v) out[e++] = w;
+      }
+    }
+  }
+  outStart[n] = e;
+  if (e < edges) out = out.slice(0, e);
   const { start: inStart, list: inList } = reverse(outStart, out, n);
 
   // Shortest paths from the roots (breadth first).
