@@ -11,15 +11,12 @@ import { looksLike } from "./input/detect.js";
 import { checkMemoryBeforeAnalysis } from "./input/memory.js";
 import { InputError, readDiff } from "./input/read.js";
 import { DiffParser } from "./parse/parser.js";
-import { makeContext, type RenderContext } from "./render/context.js";
+import { FORMATS, makeContext, type Format, type RenderContext } from "./render/context.js";
 import { renderJson, writeJson } from "./render/json.js";
 import { renderText } from "./render/text.js";
 import { safeLines, safeText } from "./render/sanitize.js";
 import { DrvError } from "./closure/aterm.js";
 import { ArgumentError, closureRoots, type ClosureRoots } from "./closure/resolve.js";
-
-export const FORMATS = ["text", "json", "markdown"] as const;
-export type Format = (typeof FORMATS)[number];
 
 /** Exit codes, documented in --help and the README. */
 export const EXIT = {

@@ -34,11 +34,11 @@ export interface RenderedText {
   widest?: number;
   /** The input ends inside it (an open `''` block, an open marker, a value that may go on): never judged. */
   incomplete?: boolean;
-  /** A cut value of an environment key on both sides, judged whole as it streamed (analyse/longValue.ts). */
+  /** A cut value of an environment key on both sides, judged whole as it streamed (values/longValue.ts). */
   whole?: WholeValue;
   /**
    * An environment value on both sides, judged when its pair was done
-   * (analyse/pairDone.ts): equal but for store paths the pair's inputs explain.
+   * (values/pairDone.ts): equal but for store paths the pair's inputs explain.
    */
   sameByPaths?: true;
   /** Its text was not kept (`sameByPaths`, past what the parser keeps of such values): `text` is "". */

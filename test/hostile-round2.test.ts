@@ -16,7 +16,7 @@ import { internalErrorMessage } from "../src/cli.js";
 import { MAX_JSON_DEPTH } from "../src/parse/jsonToText.js";
 import { above, MAX_LINKS, type PairGraph } from "../src/analyse/graph.js";
 import { MAX_VIA, reach } from "../src/analyse/reach.js";
-import { MAX_SPLITS, rebuild } from "../src/analyse/textDiff.js";
+import { MAX_SPLITS, rebuild } from "../src/values/textDiff.js";
 import MarkdownIt from "markdown-it";
 import { backMentions, crOnly, deepJson, INVISIBLE, LIVE_MARKDOWN, longStoreDir, manyBumps, plusRun, sharedName } from "./generators.js";
 import { runCli, runStream, samples } from "./run.js";

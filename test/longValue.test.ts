@@ -7,9 +7,9 @@
 import { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { analyse } from "../src/analyse/index.js";
-import { LongValue } from "../src/analyse/longValue.js";
-import { Substitution } from "../src/analyse/substitution.js";
-import { rebuild } from "../src/analyse/textDiff.js";
+import { LongValue } from "../src/values/longValue.js";
+import { Substitution } from "../src/values/substitution.js";
+import { rebuild } from "../src/values/textDiff.js";
 import { readDiff } from "../src/input/read.js";
 import { DiffParser, parseText } from "../src/parse/parser.js";
 import type { Report } from "../src/report.js";

@@ -3,9 +3,9 @@
 // normalised on both sides) says otherwise, and should decide the usual
 // hash-only value by itself.
 import { describe, expect, it } from "vitest";
-import { markedSame } from "../src/analyse/markedSame.js";
-import { Substitution, type SubstitutionContext } from "../src/analyse/substitution.js";
-import { hasMarkers, rebuild } from "../src/analyse/textDiff.js";
+import { markedSame } from "../src/values/markedSame.js";
+import { Substitution, type SubstitutionContext } from "../src/values/substitution.js";
+import { hasMarkers, rebuild } from "../src/values/textDiff.js";
 import { rng } from "./shipped.js";
 
 const ALPHABET = "0123456789abcdfghijklmnpqrsvwxyz";

@@ -5,7 +5,7 @@
 import type { ParsedDiff } from "../model.js";
 import type { FrontierEntry } from "../report.js";
 import type { Analysis } from "./index.js";
-import { parseDrvName } from "./names.js";
+import { parseDrvName } from "../values/names.js";
 import { below, pathTo } from "./graph.js";
 
 export interface WhyChain {

@@ -5,7 +5,7 @@
 // nix-diff would have shown it.
 
 import { analyseDiff, type AnalyseOptions, type Analysis } from "../analyse/index.js";
-import { parseDrvName } from "../analyse/names.js";
+import { parseDrvName } from "../values/names.js";
 import { foldDerivedNames, mergeVariants, foldOutputRequests, summariseVariants, versionCore, type CauseAnalysis, type CauseDraft } from "../analyse/causes.js";
 import { emptyInputStats, noMentions, type DrvPair, type InputStats, type ParsedDiff } from "../model.js";
 import type { Evidence } from "../report.js";

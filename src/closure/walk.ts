@@ -15,7 +15,7 @@
 // Each pair is compared once however many parents reach it. Alongside, the
 // walk nix-diff itself would make, to say which causes its output shows.
 
-import { parseDrvName } from "../analyse/names.js";
+import { parseDrvName } from "../values/names.js";
 import type { DrvInput } from "./aterm.js";
 import { roleOf, type LightDrv, type Store } from "./store.js";
 

@@ -4,8 +4,7 @@
 // those spans back into the markers the uncoloured output uses, so the rest
 // of the parser sees one form. Every other escape sequence is dropped.
 
-export const OLD_MARK = "←";
-export const NEW_MARK = "→";
+import { NEW_MARK, OLD_MARK } from "../values/markers.js";
 
 // CSI (ESC [ … final byte), OSC (ESC ] … BEL or ESC \), other two-byte escapes,
 // and the 8-bit CSI. An OSC with no terminator loses only its `ESC ]`: the rest

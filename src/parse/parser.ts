@@ -11,10 +11,10 @@ import { emptyInputStats, INFERRED_NAME, type AlreadyComparedRef, type DrvPair, 
 import { groupBy, IntColumn } from "../columns.js";
 import { SgrDecoder } from "./ansi.js";
 import { classify, isHeading, type LineType } from "./lineTypes.js";
-import { substitutionContext } from "../analyse/causes.js";
-import { judgePathOnlyValues } from "../analyse/pairDone.js";
-import { LongValue } from "../analyse/longValue.js";
-import { Substitution } from "../analyse/substitution.js";
+import { substitutionContext } from "../values/nameSet.js";
+import { judgePathOnlyValues } from "../values/pairDone.js";
+import { LongValue } from "../values/longValue.js";
+import { Substitution } from "../values/substitution.js";
 
 export interface ParserOptions {
   /** Longest value (env value, source diff) kept, in characters; the rest is dropped and flagged. */
@@ -65,7 +65,7 @@ interface Block {
 
 const DEFAULT_MAX_VALUE = 64 * 1024;
 /**
- * Characters of path-only environment values kept (see analyse/pairDone.ts): a
+ * Characters of path-only environment values kept (see values/pairDone.ts): a
  * paste's are all kept; a million-line `--environment` diff's would be most of its size.
  */
 const KEEP_PATH_ONLY = 16 * 1024 * 1024;

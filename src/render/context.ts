@@ -3,6 +3,10 @@
 
 import pc from "picocolors";
 
+/** The report formats there are renderers for. */
+export const FORMATS = ["text", "json", "markdown"] as const;
+export type Format = (typeof FORMATS)[number];
+
 export type Colors = ReturnType<typeof pc.createColors>;
 
 export interface RenderContext {

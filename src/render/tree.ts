@@ -4,9 +4,8 @@
 import type { TreeLine } from "../analyse/tree.js";
 import type { Report } from "../report.js";
 import { jsonText } from "./json.js";
-import type { Format } from "../cli.js";
 import { clip, fitting, MAX_CHARS } from "./budget.js";
-import { fit, num, plural, type RenderContext } from "./context.js";
+import { fit, num, plural, type Format, type RenderContext } from "./context.js";
 import { fenceFor } from "./sanitize.js";
 import { safeText } from "./sanitize.js";
 

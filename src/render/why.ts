@@ -3,9 +3,8 @@
 import type { WhyResult } from "../analyse/why.js";
 import type { Report } from "../report.js";
 import { jsonText } from "./json.js";
-import type { Format } from "../cli.js";
 import { clip, fitting, MAX_CHARS } from "./budget.js";
-import { fit, num, plural, type RenderContext } from "./context.js";
+import { fit, num, plural, type Format, type RenderContext } from "./context.js";
 import { mdCode, safeText } from "./sanitize.js";
 
 export function renderWhy(report: Report, why: WhyResult, format: Format, ctx: RenderContext): string {

@@ -1,4 +1,4 @@
-// What the parser asks of analysis when a pair is done, so that a big
+// What the parser judges when a pair is done, so that a big
 // `--environment` diff need not keep every value: most of its values differ
 // only in store paths its inputs explain, and those are judged here with the
 // pair's final inputs, exactly as findCauses would judge them (the same
@@ -8,7 +8,7 @@
 // it past a budget and the report says so when that could matter.
 
 import type { DrvPair } from "../model.js";
-import { substitutionContext } from "./causes.js";
+import { substitutionContext } from "./nameSet.js";
 import { markedSame } from "./markedSame.js";
 import { Substitution } from "./substitution.js";
 import { hasMarkers } from "./textDiff.js";

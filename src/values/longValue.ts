@@ -16,7 +16,7 @@
 // store path (a run of path characters, at most 64 KiB).
 
 import { createHash, type Hash } from "node:crypto";
-import { NEW_MARK, OLD_MARK } from "../parse/ansi.js";
+import { NEW_MARK, OLD_MARK } from "./markers.js";
 import type { Substitution } from "./substitution.js";
 
 /** Longest run of characters that may belong to a store path held back between chunks. */

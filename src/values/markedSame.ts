@@ -12,7 +12,7 @@
 // A piece that differs may still normalise alike (whitespace is collapsed
 // afterwards): then the answer is null and the caller compares in full.
 
-import { NEW_MARK, OLD_MARK } from "../parse/ansi.js";
+import { NEW_MARK, OLD_MARK } from "./markers.js";
 import type { Substitution } from "./substitution.js";
 
 const OLD_C = OLD_MARK.charCodeAt(0);

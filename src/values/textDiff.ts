@@ -5,7 +5,7 @@
 // prefixes every line `- `, `+ ` or two spaces, and joins the last old and
 // new lines of a value without a final newline as `- old+ new`.
 
-import { NEW_MARK, OLD_MARK } from "../parse/ansi.js";
+import { NEW_MARK, OLD_MARK } from "./markers.js";
 
 export interface Rebuilt {
   old: string;
