@@ -41,7 +41,7 @@
 // indentation (the parser accepts any base column).
 
 import { stripAnsi } from "../parse/ansi.js";
-import { classify, isHeading, type LineType } from "../parse/lineTypes.js";
+import { classify, isHeading, leadingSpaces, type LineType } from "../parse/lineTypes.js";
 
 export type RepairKind =
   | "bom"
@@ -253,8 +253,7 @@ export class PasteRepair {
    */
   private isPlainInClean(line: string): boolean {
     if (!this.seenStructure || this.bullets !== "intact" || this.quote !== null || this.fence !== null || this.fenced || this.tabs === "expand") return false;
-    let i = 0;
-    while (line.charCodeAt(i) === 0x20) i++;
+    const i = leadingSpaces(line);
     const c = line.charCodeAt(i);
     if (c === 0x09 || c === 0x3e /* > */ || c === 0x60 /* ` */ || c === 0x7e /* ~ */) return false;
     // A value line may start with a diff's ← or →: no repair rule reads those either.

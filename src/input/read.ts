@@ -134,6 +134,8 @@ class LineGuard extends Transform {
   private longest = 0;
   /** Line length → hashes of the different line ends seen at it (a few). */
   private readonly ends = new Map<number, Set<number>>();
+  /** 1 for the short lengths whose set in `ends` is full. */
+  private readonly endsKnown = new Uint8Array(SHORT_LINE);
   /** Lines completed so far (newlines seen). */
   private line = 0;
   /** 1-based numbers of the lines that were cut, in order; the reader takes them off the front. */
@@ -215,24 +217,29 @@ class LineGuard extends Transform {
     return width !== null && (this.ends.get(width)?.size ?? 0) >= MIN_DISTINCT_AT_WIDTH && this.unfinished.has(width) ? width : null;
   }
 
+  /** Count a line's end among the different ones at its length, up to as many as cutWidth asks. */
+  private noteEnd(last: Buffer, length: number): void {
+    let set = this.ends.get(length);
+    if (!set) this.ends.set(length, (set = new Set()));
+    if (set.size >= MIN_DISTINCT_AT_WIDTH) return;
+    const end = last.length >= TAIL || !this.tail ? last.subarray(-TAIL) : Buffer.concat([this.tail, last]).subarray(-TAIL);
+    set.add(hashBytes(end));
+    if (set.size >= MIN_DISTINCT_AT_WIDTH && length < SHORT_LINE) this.endsKnown[length] = 1;
+  }
+
   /** chunk[from … to]: the line's bytes in the current chunk (the rest, if any, is in `tail`). */
   private endLine(chunk: Buffer, from: number, to: number): void {
     const length = this.lineLength;
     if (length < SHORT_LINE) this.shortLengths[length]!++;
     else this.longLengths.set(length, (this.longLengths.get(length) ?? 0) + 1);
     if (length >= MIN_CUT_WIDTH) {
-      const last = chunk.subarray(from, to);
       // Only the longest width can be a cut's (looksCutAtWidth): shorter lines need no scan.
       if (length >= this.longest) {
         this.longest = length;
-        if (this.tail === null && !this.unfinished.has(length) && looksUnfinished(last)) this.unfinished.add(length);
+        if (this.tail === null && !this.unfinished.has(length) && looksUnfinished(chunk.subarray(from, to))) this.unfinished.add(length);
       }
-      let set = this.ends.get(length);
-      if (!set) this.ends.set(length, (set = new Set()));
-      if (set.size < MIN_DISTINCT_AT_WIDTH) {
-        const end = last.length >= TAIL || !this.tail ? last.subarray(-TAIL) : Buffer.concat([this.tail, last]).subarray(-TAIL);
-        set.add(hashBytes(end));
-      }
+      // Most lines are of a length already seen with enough different ends: nothing to note, nothing to allocate.
+      if (length >= SHORT_LINE || this.endsKnown[length] === 0) this.noteEnd(chunk.subarray(from, to), length);
     }
     this.line++;
     this.lineBytes = 0;

@@ -10,7 +10,7 @@
 import { emptyInputStats, INFERRED_NAME, type AlreadyComparedRef, type DrvPair, type Finding, type ForeignLines, type InputStats, type Mentions, type OldNew, type ParsedDiff, type RenderedText } from "../model.js";
 import { groupBy, IntColumn } from "../columns.js";
 import { SgrDecoder } from "./ansi.js";
-import { classify, isHeading, type LineType } from "./lineTypes.js";
+import { classify, isHeading, leadingSpaces, type LineType } from "./lineTypes.js";
 import { substitutionContext } from "../values/nameSet.js";
 import { judgePathOnlyValues } from "../values/pairDone.js";
 import { LongValue } from "../values/longValue.js";
@@ -127,11 +127,6 @@ function dropText(entry: { value: RenderedText }): void {
   v.textDropped = true;
 }
 
-function leadingSpaces(s: string): number {
-  let i = 0;
-  while (i < s.length && s.charCodeAt(i) === 0x20) i++;
-  return i;
-}
 
 /**
  * A finished pair's arrays at their exact size: an array grown by push keeps
