@@ -152,10 +152,13 @@ export class PasteRepair {
 
   /** The last line pushed took the quick path: returned as it was, indented with spaces only. */
   lastPlain = false;
+  /** On the quick path, the number of spaces the line starts with (the parser needs it too). */
+  lastLead = -1;
 
   /** Returns the repaired line, or null when the line is decoration to drop. */
   push(line: string): string | null {
     this.lineNo++;
+    this.lastLead = -1;
     this.lastPlain = this.isPlainInClean(line);
     if (this.lastPlain) return line;
     const changed = new Set<RepairKind>();
@@ -253,7 +256,7 @@ export class PasteRepair {
    */
   private isPlainInClean(line: string): boolean {
     if (!this.seenStructure || this.bullets !== "intact" || this.quote !== null || this.fence !== null || this.fenced || this.tabs === "expand") return false;
-    const i = leadingSpaces(line);
+    const i = (this.lastLead = leadingSpaces(line));
     const c = line.charCodeAt(i);
     if (c === 0x09 || c === 0x3e /* > */ || c === 0x60 /* ` */ || c === 0x7e /* ~ */) return false;
     // A value line may start with a diff's ← or →: no repair rule reads those either.

@@ -278,6 +278,9 @@ async function readStream(stream: Readable, parser: DiffParser, options: ReadOpt
   // the tag is the line as it was; guard.cut lists the numbers of the lines the guard cut.
   let emitted = 0;
   let nextCut = 0;
+  // The line being pushed and, when PasteRepair's quick path took it, its leading spaces.
+  let current = "";
+  let currentLead = -1;
   const indent = new IndentRepair<string>((repaired, original) => {
     emitted++;
     const wasCut = guard.cut[nextCut] === emitted;
@@ -285,7 +288,8 @@ async function readStream(stream: Readable, parser: DiffParser, options: ReadOpt
     const cutBefore = parser.stats.valuesCut;
     if (wasCut) parser.markNextLineCut();
     if (repaired === null) parser.skipLine();
-    else parser.push(repaired, original);
+    // Equal text, equal spaces: a line held back and passed on later still gets them right.
+    else parser.push(repaired, original, currentLead >= 0 && repaired === current && original === current ? currentLead : -1);
     // A cut line that the parser did not count as a cut value (it was not
     // part of one, or it is held back) is counted here, once.
     if (wasCut && parser.stats.valuesCut === cutBefore) parser.noteCutLines(1);
@@ -304,6 +308,8 @@ async function readStream(stream: Readable, parser: DiffParser, options: ReadOpt
       lines++;
       if (line.indexOf("\uFFFD") >= 0) parser.countInvalidUtf8();
       const repaired = repair.push(line);
+      current = line;
+      currentLead = repair.lastPlain ? repair.lastLead : -1;
       indent.push(repaired, line, repair.lastPlain);
       if (options.onProgress && (lines & 0xffff) === 0) options.onProgress(guard.bytes, lines);
       if ((lines & 0x3fff) === 0) {

@@ -292,9 +292,10 @@ export class DiffParser {
   /**
    * Feed one line (without its newline). `original`: the line as it was in
    * the input, when the reader repaired it (a paste's quote marks, bullets):
-   * what `--show-unrecognized` shows.
+   * what `--show-unrecognized` shows. `lead`: its leading spaces, when the
+   * reader has counted them already (-1: not known).
    */
-  push(rawLine: string, original: string = rawLine): void {
+  push(rawLine: string, original: string = rawLine, lead = -1): void {
     const n = ++this.lineNo;
     this.stats.lines = n;
     this.lineCut = this.nextLineCut;
@@ -327,7 +328,8 @@ export class DiffParser {
         return;
       }
     }
-    this.place(line, n);
+    // The reader counted the spaces of the line it gave (not of one a CR or an escape was taken off).
+    this.place(line, n, undefined, line === rawLine ? lead : -1);
   }
 
   /** Count a line the reader dropped as decoration (a Markdown fence, a shell prompt), keeping line numbers true. */
@@ -417,9 +419,9 @@ export class DiffParser {
   // ---------------------------------------------------------------- lines
 
   /** Process a line; unless it was set aside as not nix-diff, it is the last nix-diff line so far. */
-  private place(line: string, n: number, indentOverride?: number): void {
+  private place(line: string, n: number, indentOverride?: number, lead = -1): void {
     const before = this.foreignCount;
-    this.process(line, n, indentOverride);
+    this.process(line, n, indentOverride, lead);
     if (this.foreignCount === before && n > this.placedUpTo) {
       this.placedUpTo = n;
       this.lastPlaced = line;
@@ -452,7 +454,7 @@ export class DiffParser {
     return out;
   }
 
-  private process(line: string, n: number, indentOverride?: number): void {
+  private process(line: string, n: number, indentOverride?: number, knownLead = -1): void {
     const next = this.maybeNextDocument;
     if (next) {
       this.maybeNextDocument = null;
@@ -470,7 +472,7 @@ export class DiffParser {
       }
     }
     if (this.block && this.takeBlockLine(line, n)) return;
-    const lead = leadingSpaces(line);
+    const lead = knownLead >= 0 ? knownLead : leadingSpaces(line);
     const indent = indentOverride ?? lead;
     const body = line.slice(lead);
     if (body.trim() === "") {
