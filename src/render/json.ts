@@ -51,6 +51,9 @@ export function writeJson(report: Report, emit: (chunk: string) => void): void {
   emit(rest.slice(afterList));
 }
 
+/** `\n      "key": ` per key: the entries of a list share their few keys. */
+const keyPrefix = new Map<string, string>();
+
 /**
  * One entry of a list at depth 2, as JSON.stringify(entry, null, 2) nests it: an
  * object of scalars written directly (tens of thousands of them), anything else by stringify.
@@ -58,10 +61,20 @@ export function writeJson(report: Report, emit: (chunk: string) => void): void {
 function entryText(entry: object): string {
   let out = "{";
   let first = true;
-  for (const [key, value] of Object.entries(entry)) {
-    if (value === undefined) continue;
-    if (value !== null && typeof value === "object") return JSON.stringify(entry, null, 2).replace(/\n/g, "\n    ");
-    out += `${first ? "" : ","}\n      ${JSON.stringify(key)}: ${JSON.stringify(value)}`;
+  const values = entry as Record<string, unknown>;
+  for (const key of Object.keys(entry)) {
+    const value = values[key];
+    let text: string;
+    // JSON.stringify's own output for each scalar; a finite number is its String().
+    if (typeof value === "number") text = Number.isFinite(value) ? String(value) : "null";
+    else if (typeof value === "string") text = JSON.stringify(value);
+    else if (typeof value === "boolean") text = value ? "true" : "false";
+    else if (value === null) text = "null";
+    else if (value === undefined) continue;
+    else return JSON.stringify(entry, null, 2).replace(/\n/g, "\n    ");
+    let prefix = keyPrefix.get(key);
+    if (prefix === undefined) keyPrefix.set(key, (prefix = `\n      ${JSON.stringify(key)}: `));
+    out += (first ? "" : ",") + prefix + text;
     first = false;
   }
   return first ? "{}" : out + "\n    }";
