@@ -46,13 +46,13 @@ export const MAX_LINKS = 16;
 /** Ambiguous mentions listed in the report (all are counted). */
 const MAX_AMBIGUITIES = 1000;
 
-/** How many of ids[from … to-1] (sorted by first line) were printed before `line`, counted from `from`. */
-export function printedBefore(ids: ArrayLike<number>, line: number, diff: ParsedDiff, from = 0, to = ids.length): number {
+/** How many of firstLines[from … to-1] (sorted) are before `line`, counted from `from`. */
+export function printedBefore(firstLines: ArrayLike<number>, line: number, from = 0, to = firstLines.length): number {
   let lo = from;
   let hi = to;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (diff.pairs[ids[mid]!]!.firstLine < line) lo = mid + 1;
+    if (firstLines[mid]! < line) lo = mid + 1;
     else hi = mid;
   }
   return lo - from;
@@ -95,9 +95,9 @@ export function buildGraph(diff: ParsedDiff): PairGraph {
       const lo = byName.start[nameId]!;
       const hi = byName.start[nameId + 1]!;
       // nix-diff compared it earlier in its walk, so it was printed above this line.
-      const count = printedBefore(byName.ids, line, diff, lo, hi);
+      const count = printedBefore(byName.firstLine, line, lo, hi);
       // Only in its own document (see documents.ts).
-      const own = printedBefore(byName.ids, docStart(line), diff, lo, hi);
+      const own = printedBefore(byName.firstLine, docStart(line), lo, hi);
       if (count === own) {
         unresolved++;
         unresolvedRefs.push({ pair: p.id, name: diff.names[nameId]!, line });
@@ -110,7 +110,7 @@ export function buildGraph(diff: ParsedDiff): PairGraph {
         ambiguousMentions++;
         if (ambiguities.length < MAX_AMBIGUITIES) {
           const candidates: number[] = [];
-          for (let i = first; i < count; i++) candidates.push(diff.pairs[byName.ids[lo + i]!]!.firstLine);
+          for (let i = first; i < count; i++) candidates.push(byName.firstLine[lo + i]!);
           ambiguities.push({ name: diff.names[nameId]!, line, candidates, count: count - own });
         }
       }
@@ -181,11 +181,12 @@ export function buildGraph(diff: ParsedDiff): PairGraph {
 
 /**
  * For each name id of diff.names, the pairs of that name that are the first
- * printing of a distinct pair, in input order: ids[start[k]] … ids[start[k+1]-1].
+ * printing of a distinct pair, in input order: ids[start[k]] … ids[start[k+1]-1],
+ * and the first line of each (firstLine[i] of ids[i], what printedBefore searches).
  */
-export function firstPrintingsByName(diff: ParsedDiff, key: Int32Array, keys: number): { start: Int32Array; ids: Int32Array } {
+export function firstPrintingsByName(diff: ParsedDiff, key: Int32Array, keys: number): { start: Int32Array; ids: Int32Array; firstLine: Int32Array } {
   const names = diff.names.length;
-  if (names === 0) return { start: new Int32Array(1), ids: new Int32Array(0) };
+  if (names === 0) return { start: new Int32Array(1), ids: new Int32Array(0), firstLine: new Int32Array(0) };
   const idOf = new Map<string, number>();
   diff.names.forEach((name, i) => idOf.set(name, i));
   const seenKey = new Uint8Array(keys);
@@ -201,8 +202,12 @@ export function firstPrintingsByName(diff: ParsedDiff, key: Int32Array, keys: nu
   }
   const { start, order } = groupBy(owner.done(), names);
   const ids = new Int32Array(order.length);
-  for (let i = 0; i < order.length; i++) ids[i] = member.get(order[i]!);
-  return { start, ids };
+  const firstLine = new Int32Array(order.length);
+  for (let i = 0; i < order.length; i++) {
+    ids[i] = member.get(order[i]!);
+    firstLine[i] = diff.pairs[ids[i]!]!.firstLine;
+  }
+  return { start, ids, firstLine };
 }
 
 /** The reverse of a compressed edge list (sources in id order within each target). */
@@ -216,21 +221,42 @@ function reverse(outStart: Int32Array, out: Int32Array, n: number): { start: Int
   return { start, list };
 }
 
-/** Number the distinct (old path, new path) pairs, without building a string per pair. */
+/**
+ * Number the distinct (old path, new path) pairs, without building a string per
+ * pair. An old path nearly always comes with one new path: its first key is
+ * kept in one Map, and only an old path seen with a second new path gets a Map of its own.
+ */
 function pairKeys(diff: ParsedDiff): { key: Int32Array; keys: number } {
   const key = new Int32Array(diff.pairs.length);
-  const byOld = new Map<string, Map<string, number>>();
+  const firstByOld = new Map<string, number>();
+  const newOfKey: (string | null)[] = [];
+  const moreByOld = new Map<string, Map<string, number>>();
   let keys = 0;
   for (const p of diff.pairs) {
     if (p.oldPath === null && p.newPath === null) {
+      newOfKey.push(null);
       key[p.id] = keys++;
       continue;
     }
-    let byNew = byOld.get(p.oldPath ?? "");
-    if (!byNew) byOld.set(p.oldPath ?? "", (byNew = new Map()));
-    let k = byNew.get(p.newPath ?? "");
-    if (k === undefined) byNew.set(p.newPath ?? "", (k = keys++));
-    key[p.id] = k;
+    const oldPath = p.oldPath ?? "";
+    const newPath = p.newPath ?? "";
+    const first = firstByOld.get(oldPath);
+    if (first === undefined) {
+      firstByOld.set(oldPath, keys);
+      newOfKey.push(newPath);
+      key[p.id] = keys++;
+    } else if (newOfKey[first] === newPath) {
+      key[p.id] = first;
+    } else {
+      let byNew = moreByOld.get(oldPath);
+      if (!byNew) moreByOld.set(oldPath, (byNew = new Map()));
+      let k = byNew.get(newPath);
+      if (k === undefined) {
+        byNew.set(newPath, (k = keys++));
+        newOfKey.push(newPath);
+      }
+      key[p.id] = k;
+    }
   }
   return { key, keys };
 }

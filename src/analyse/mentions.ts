@@ -19,8 +19,8 @@ export function mentionCandidates(diff: ParsedDiff, g: PairGraph): (name: string
     if (id === undefined) return [];
     const lo = byName.start[id]!;
     const hi = byName.start[id + 1]!;
-    const count = printedBefore(byName.ids, line, diff, lo, hi);
-    const first = Math.max(printedBefore(byName.ids, docStart(line), diff, lo, hi), count - MAX_LINKS);
+    const count = printedBefore(byName.firstLine, line, lo, hi);
+    const first = Math.max(printedBefore(byName.firstLine, docStart(line), lo, hi), count - MAX_LINKS);
     return Array.from(byName.ids.subarray(lo + first, lo + count));
   };
 }
