@@ -629,7 +629,9 @@ export class DiffParser {
     const frame = fi >= 0 ? this.stack[fi] : undefined;
     if (frame && fi === this.stack.length - 1 && frame.section === null) {
       if (!frame.pair) {
-        frame.pair = this.newPair(this.intern(t.name), frame.parent, frame.pendingLine);
+        // Usually the name the heading above printed, already interned.
+        const name = t.name === frame.pendingName ? frame.pendingName : this.intern(t.name);
+        frame.pair = this.newPair(name, frame.parent, frame.pendingLine);
         this.setPath(frame.pair, t);
         return;
       }
@@ -891,12 +893,14 @@ export class DiffParser {
   }
 
   private setPath(pair: DrvPair, t: Extract<LineType, { type: "path" }>): void {
+    // Nearly every path line asks for `out`: no lookup for that one.
+    const outputs = t.outputs === "out" ? "out" : this.intern(t.outputs);
     if (t.sign === "-") {
       pair.oldPath = flat(t.path);
-      pair.oldOutputs = this.intern(t.outputs);
+      pair.oldOutputs = outputs;
     } else {
       pair.newPath = flat(t.path);
-      pair.newOutputs = this.intern(t.outputs);
+      pair.newOutputs = outputs;
     }
     if (pair.name === INFERRED_NAME || pair.name === "") pair.name = this.intern(t.name);
   }
