@@ -69,6 +69,8 @@ const DEFAULT_MAX_VALUE = 64 * 1024;
  * paste's are all kept; a million-line `--environment` diff's would be most of its size.
  */
 const KEEP_PATH_ONLY = 16 * 1024 * 1024;
+/** Characters of an open pair's environment values left unpacked until it closes (see pendingPack). */
+const PENDING_PACK = 8 * 1024 * 1024;
 /** Runs of nix-diff lines listed in the report. */
 const MAX_RANGES = 100;
 /** Headings a pair can print after one of its inputs' expansions (nix-diff's fixed order). */
@@ -271,6 +273,13 @@ export class DiffParser {
    */
   private openValue: RenderedText | null = null;
   private openPieces = 0;
+  /**
+   * Values finished inside an environment, not packed yet: their pair's close judges
+   * them first (most are then dropped), so they are not packed only to be unpacked
+   * for the judge. Past PENDING_PACK characters they are packed at once.
+   */
+  private pendingPack: RenderedText[] = [];
+  private pendingChars = 0;
   private readonly readingNotes: string[] = [];
   private keptPathOnly = 0;
   private readonly keepPathOnly = (length: number): boolean => {
@@ -388,6 +397,7 @@ export class DiffParser {
     this.endDocument();
     this.closeFramesAbove(-1);
     this.settleValue();
+    this.packPending();
     this.stats.nixDiffLines = this.lineNo - this.foreignCount;
     this.stats.nixDiffRanges = this.nixDiffRanges();
     this.stats.wording = this.wordings.has("1.0.21")
@@ -816,6 +826,7 @@ export class DiffParser {
         f.pair.lastLine = Math.max(f.pair.lastLine, this.placedUpTo);
         compact(f.pair);
         if (f.pair.envShownLine !== null) judgePathOnlyValues(f.pair, this.storeDir, this.keepPathOnly, dropText);
+        this.packPending();
       }
       else if (f.parent) {
         // `The input derivation named x differs` with nothing under it: keep the mention.
@@ -934,10 +945,21 @@ export class DiffParser {
     const v = this.openValue;
     if (v && this.openPieces > 0) {
       v.text = flat(v.text);
-      packText(v);
+      if (this.top()?.section?.kind !== "env") packText(v);
+      else {
+        this.pendingPack.push(v);
+        this.pendingChars += v.text.length;
+        if (this.pendingChars > PENDING_PACK) this.packPending();
+      }
     }
     this.openValue = null;
     this.openPieces = 0;
+  }
+
+  private packPending(): void {
+    for (const v of this.pendingPack) packText(v);
+    this.pendingPack = [];
+    this.pendingChars = 0;
   }
 
   private appendValue(target: RenderedText, s: string, n: number): void {
