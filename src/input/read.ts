@@ -146,11 +146,19 @@ class LineGuard extends Transform {
     super();
   }
 
+  /** Called once, at the first chunk holding a byte an escape sequence can start with (see DiffParser.escapesPossible). */
+  onEscapeByte: (() => void) | null = null;
+
   override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
     const nul = chunk.indexOf(0);
     if (nul >= 0) {
       done(new InputError(`the input is binary, not nix-diff output (a NUL byte at offset ${this.bytes + nul})`));
       return;
+    }
+    // A chunk is checked before any of its lines reach the parser, so the parser learns it in time.
+    if (this.onEscapeByte && (chunk.indexOf(0x1b) >= 0 || chunk.indexOf(0x9b) >= 0)) {
+      this.onEscapeByte();
+      this.onEscapeByte = null;
     }
     this.bytes += chunk.length;
     // Most chunks pass unchanged: `parts` is built only once a line in it is cut,
@@ -268,9 +276,16 @@ async function readStream(stream: Readable, parser: DiffParser, options: ReadOpt
   const kind = sniff(loneCrToLf(head.bytes));
   if (kind.kind === "empty") rejectDirectory(stream);
   rejectUnless(kind);
-  if (kind.kind === "nix-diff-json") return readJson(head, stream, parser, options.maxJsonBytes ?? DEFAULT_MAX_JSON);
+  if (kind.kind === "nix-diff-json") {
+    // Its lines are rendered from JSON strings, which may hold any escape.
+    parser.escapesPossible = true;
+    return readJson(head, stream, parser, options.maxJsonBytes ?? DEFAULT_MAX_JSON);
+  }
 
   const guard = new LineGuard(options.maxLineBytes ?? DEFAULT_MAX_LINE);
+  // Only for a parser that has read nothing yet: an earlier input (`drvsquash a.log b.log`) may have left a colour span open.
+  if (parser.stats.lines === 0) parser.escapesPossible = false;
+  guard.onEscapeByte = () => (parser.escapesPossible = true);
   const splitter = split2();
   const repair = new PasteRepair();
   const memory = new MemoryGuard();

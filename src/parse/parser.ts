@@ -291,6 +291,12 @@ export class DiffParser {
   /** The line being parsed lost its end to the reader's line cap. */
   private lineCut = false;
   readonly stats: InputStats = emptyInputStats();
+  /**
+   * False while the reader has seen no byte that can start an escape sequence
+   * (ESC, or 0x9B, the 8-bit CSI's last byte in UTF-8): then no line needs the
+   * colour decoder's two scans. Anything that feeds lines without saying so gets them.
+   */
+  escapesPossible = true;
 
   constructor(options: ParserOptions = {}) {
     this.maxValue = options.maxValueChars ?? DEFAULT_MAX_VALUE;
@@ -312,7 +318,7 @@ export class DiffParser {
     let line = rawLine.endsWith("\r") ? rawLine.slice(0, -1) : rawLine;
     this.rawLine = line;
     this.original = original;
-    line = this.decoder.decode(line);
+    if (this.escapesPossible) line = this.decoder.decode(line);
     if (this.held) {
       if (line.trim() === "") {
         this.stats.blank++;
