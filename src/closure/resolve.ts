@@ -3,7 +3,8 @@
 // (`/run/current-system`, `./result`) resolved to their derivations with Nix
 // itself. Mixing kinds is an error; so is `--store` with text.
 
-import { spawnSync, type SpawnSyncReturns } from "node:child_process";
+import type { SpawnSyncReturns } from "node:child_process";
+import { createRequire } from "node:module";
 import { closeSync, openSync, readSync, realpathSync, statSync } from "node:fs";
 import { basename, dirname, resolve as resolvePath } from "node:path";
 import { looksLikeDrv, parseDerivation, DrvError } from "./aterm.js";
@@ -24,7 +25,10 @@ export interface ClosureRoots {
 
 export type Runner = (cmd: string, args: string[]) => Pick<SpawnSyncReturns<string>, "status" | "stdout" | "stderr" | "error">;
 
-const defaultRunner: Runner = (cmd, args) => spawnSync(cmd, args, { encoding: "utf8", timeout: 60_000 });
+// node:child_process is loaded when nix is first run: it brings net and dgram
+// with it, a few milliseconds of every start-up, and most runs read text.
+const load = createRequire(import.meta.url);
+const defaultRunner: Runner = (cmd, args) => (load("node:child_process") as typeof import("node:child_process")).spawnSync(cmd, args, { encoding: "utf8", timeout: 60_000 });
 
 const STORE_BASE = /^[0-9a-df-np-sv-z]{32}-[A-Za-z0-9+\-._?=]+$/;
 

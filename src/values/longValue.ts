@@ -15,7 +15,8 @@
 // Memory per value: the digests, and a side's tail that may still be inside a
 // store path (a run of path characters, at most 64 KiB).
 
-import { createHash, type Hash } from "node:crypto";
+import type { Hash } from "node:crypto";
+import { createRequire } from "node:module";
 import { NEW_MARK, OLD_MARK } from "./markers.js";
 import type { Substitution } from "./substitution.js";
 
@@ -42,6 +43,10 @@ function pathChars(storeDir: string): (c: number) => boolean {
   return (c) => (c < 128 ? table[c] === 1 : extra.has(c));
 }
 
+// node:crypto is loaded for the first long value: a short input needs none.
+const load = createRequire(import.meta.url);
+const sha256 = (): Hash => (load("node:crypto") as typeof import("node:crypto")).createHash("sha256");
+
 /** One side of one reading: normalised text into a running digest. */
 class Side {
   private pending = "";
@@ -55,7 +60,7 @@ class Side {
     private readonly side: "old" | "new",
     private readonly inPath: (c: number) => boolean,
     private readonly storePrefix: string,
-    private readonly hash: Hash = createHash("sha256"),
+    private readonly hash: Hash = sha256(),
   ) {}
 
   clone(): Side {
