@@ -251,6 +251,20 @@ describe("8. reach over many causes", () => {
     expect(r.via[0]![0]).toBe(1);
   });
 
+  it("past the budget but with fewer causes than the estimate's rounds (× 32): still exact, the estimate would cost more", () => {
+    const g = mentionGraph(300, 3);
+    const causes = Array.from({ length: 300 }, (_, i) => [i + 1]);
+    const r = reach(g, causes, 1);
+    expect(r.estimated).toBe(false);
+    for (const c of [0, 5, 150, 299]) expect(r.affects[c]).toBe(ancestorCount(g, c + 1));
+  });
+
+  it("past the budget with more causes than the rounds × 32: estimated", () => {
+    const g = mentionGraph(3000, 3);
+    const causes = Array.from({ length: 3000 }, (_, i) => [i + 1]);
+    expect(reach(g, causes, 1).estimated).toBe(true);
+  });
+
   it("a small graph is counted exactly", () => {
     const g = mentionGraph(300, 3);
     const causes = Array.from({ length: 300 }, (_, i) => [i + 1]);

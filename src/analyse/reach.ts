@@ -3,12 +3,13 @@
 // the graph times a bounded factor.
 //
 // `affects` is exact (one bitset pass over the graph per batch of 512 causes,
-// pairs × causes / 32 word operations) while that stays under EXACT_BUDGET,
-// which every real nix-diff output does (a handful of causes per 10,000
-// pairs). Past it (a hundred thousand causes over millions of mentions), it is
-// estimated: the count of distinct pairs above a cause from the minimum of
-// random ranks over them (Cohen's size estimation), ROUNDS passes over the
-// graph, about 1/sqrt(ROUNDS - 2) ≈ 13 % relative error; the report says so.
+// graph × causes / 32 word operations) while that stays under EXACT_BUDGET or
+// under what the estimate would cost, which every real nix-diff output does (a
+// handful of causes per 10,000 pairs). Past both (thousands of causes over
+// millions of mentions), it is estimated: the count of distinct pairs above a
+// cause from the minimum of random ranks over them (Cohen's size estimation),
+// ROUNDS passes over the graph whatever the number of causes, about
+// 1/sqrt(ROUNDS - 2) ≈ 13 % relative error; the report says so.
 //
 // `via` lists the first MAX_VIA of the top's direct inputs (in the order the
 // top lists them) and says when there are more: a top whose inputs all lead
@@ -34,7 +35,8 @@ export interface Reached {
   work: number;
 }
 
-export function reach(g: PairGraph, causePairs: number[][]): Reached {
+/** `budget`: word operations the exact count may take even when the estimate would cost less (tests lower it). */
+export function reach(g: PairGraph, causePairs: number[][], budget = EXACT_BUDGET): Reached {
   const n = g.size;
   const { comp, count: comps } = components(g);
   // Pairs grouped by component, components in children-first order.
@@ -50,7 +52,10 @@ export function reach(g: PairGraph, causePairs: number[][]): Reached {
     estimated: false,
     work: n + edges,
   };
-  if ((2 * n + edges + rootKids.length) * words <= EXACT_BUDGET) exact(g, causePairs, comp, comps, members, rootKids, 2 * n + edges, r);
+  const exactCost = (2 * n + edges + rootKids.length) * words;
+  // The estimate walks the graph ROUNDS times: below ROUNDS words (2,048 causes) exact costs less,
+  // however big the graph (a 10M-line output's 300 causes took 90 s estimated, seconds exact).
+  if (exactCost <= budget || exactCost <= ROUNDS * (n + edges)) exact(g, causePairs, comp, comps, members, rootKids, 2 * n + edges, r);
   else {
     r.estimated = true;
     estimate(g, causePairs, comp, comps, members, n + edges, r);
