@@ -53,8 +53,8 @@ export function reach(g: PairGraph, causePairs: number[][], budget = EXACT_BUDGE
     work: n + edges,
   };
   const exactCost = (2 * n + edges + rootKids.length) * words;
-  // The estimate walks the graph ROUNDS times: below ROUNDS words (2,048 causes) exact costs less,
-  // however big the graph (a 10M-line output's 300 causes took 90 s estimated, seconds exact).
+  // The estimate walks the graph ROUNDS times: exact is taken whenever it costs less, which is
+  // always so up to ROUNDS / 2 words (1,024 causes) (a 10M-line output's 314 causes took 90 s estimated).
   if (exactCost <= budget || exactCost <= ROUNDS * (n + edges)) exact(g, causePairs, comp, comps, members, rootKids, 2 * n + edges, r);
   else {
     r.estimated = true;
