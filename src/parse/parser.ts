@@ -219,6 +219,11 @@ function balancedMarkers(text: string): boolean {
   return olds % 2 === 0 && news % 2 === 0;
 }
 
+/** An ASCII letter or digit (NaN, past the line's end, is not). */
+function isAlnum(c: number): boolean {
+  return (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a);
+}
+
 export class DiffParser {
   private readonly pairs: DrvPair[] = [];
   private readonly roots: number[] = [];
@@ -489,6 +494,14 @@ export class DiffParser {
     }
     if (this.block && this.takeBlockLine(line, n)) return;
     const lead = knownLead >= 0 ? knownLead : leadingSpaces(line);
+    // The commonest line of a system rebuild (a third of them): a name under `Input derivations
+    // differ but have already been compared`. One starting with a letter or digit is text, so
+    // it is taken here, as takeSectionLine would, without classifying it first.
+    const group = this.stack[this.stack.length - 1];
+    if (group?.section?.kind === "alreadyComparedGroup" && indentOverride === undefined && lead === group.section.contentIndent && isAlnum(line.charCodeAt(lead))) {
+      this.addRef(group.pair, this.printedNameId(line.slice(lead).trimEnd()), n, "grouped");
+      return;
+    }
     const indent = indentOverride ?? lead;
     const body = line.slice(lead);
     if (body.trim() === "") {
