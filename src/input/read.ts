@@ -9,6 +9,7 @@
 // the source stream is destroyed: a process that has given up on its input
 // must not keep waiting for a writer that never stops.
 
+import { isUtf8 } from "node:buffer";
 import { fstatSync } from "node:fs";
 import { Transform, type Readable, type TransformCallback } from "node:stream";
 import split2 from "split2";
@@ -69,6 +70,33 @@ function utf8Boundary(b: Buffer): number {
   if (lead < 0xc0) return b.length; // ASCII, or stray continuation bytes: nothing to keep whole
   const need = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : 2;
   return i + need > b.length ? i : b.length;
+}
+
+const REPLACEMENT_CHARACTER = Buffer.from([0xef, 0xbf, 0xbd]);
+
+/**
+ * Whether decoding the bytes seen so far can have given a U+FFFD (bytes that
+ * are not UTF-8, or a U+FFFD in the input itself). Until it can, no line needs
+ * searching for one: a chunk is checked whole, natively, before its lines are
+ * split, and a character split between two chunks is checked with both.
+ */
+export class Utf8Watch {
+  doubt = false;
+  /** The last chunk's unfinished last character (at most 3 bytes). */
+  private carry: Buffer | null = null;
+
+  see(chunk: Buffer): void {
+    if (this.doubt) return;
+    const bytes = this.carry ? Buffer.concat([this.carry, chunk]) : chunk;
+    const end = utf8Boundary(bytes);
+    if (!isUtf8(bytes.subarray(0, end)) || bytes.indexOf(REPLACEMENT_CHARACTER) >= 0) this.doubt = true;
+    this.carry = end < bytes.length ? Buffer.from(bytes.subarray(end)) : null;
+  }
+
+  /** The input has ended: a character left unfinished is decoded as U+FFFD. */
+  end(): void {
+    if (this.carry) this.doubt = true;
+  }
 }
 
 /** Bytes at the end of a line that tell lines of the same length apart. */
@@ -146,6 +174,9 @@ class LineGuard extends Transform {
     super();
   }
 
+  /** Whether a line can hold a U+FFFD: until then the reader does not search its lines for one. */
+  readonly utf8 = new Utf8Watch();
+
   /** Called once, at the first chunk holding a byte an escape sequence can start with (see DiffParser.escapesPossible). */
   onEscapeByte: (() => void) | null = null;
 
@@ -160,6 +191,8 @@ class LineGuard extends Transform {
       this.onEscapeByte();
       this.onEscapeByte = null;
     }
+    // Like the escape byte, checked before any of the chunk's lines are split.
+    this.utf8.see(chunk);
     this.bytes += chunk.length;
     // Most chunks pass unchanged: `parts` is built only once a line in it is cut,
     // holding what passes; chunk[passFrom …] is passed but not yet in `parts`.
@@ -206,6 +239,7 @@ class LineGuard extends Transform {
   unterminated = false;
 
   override _flush(done: TransformCallback): void {
+    this.utf8.end();
     this.unterminated = this.lineLength > 0;
     if (this.lineLength > 0) this.endLine(Buffer.alloc(0), 0, 0);
     done();
@@ -320,7 +354,7 @@ async function readStream(stream: Readable, parser: DiffParser, options: ReadOpt
     const onLine = (line: string): void => {
       if (failed) return;
       lines++;
-      if (line.indexOf("\uFFFD") >= 0) parser.countInvalidUtf8();
+      if (guard.utf8.doubt && line.indexOf("\uFFFD") >= 0) parser.countInvalidUtf8();
       const repaired = repair.push(line);
       current = line;
       currentLead = repair.lastPlain ? repair.lastLead : -1;
