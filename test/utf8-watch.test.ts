@@ -108,6 +108,31 @@ describe("lines holding U+FFFD are counted whatever the chunks", () => {
     expect(bad).toBeGreaterThan(1000);
   });
 
+  it("a line cut at the cap inside a character split between chunks gains no U+FFFD (found by a differential attack)", async () => {
+    // Past the sniffed head, so that the chunks below reach the line guard as they are.
+    const head = Buffer.from(`- /nix/store/ssfr95ll5ivkbckm4zw6hhbw57pbr1ci-a.drv:{out}\n${`${"p".repeat(90)}\n`.repeat(SNIFFED / 90)}`);
+    const cap = 100;
+    for (const char of ["é", "←", "😀"]) {
+      const c = Buffer.from(char);
+      // The cap falls before, inside and after the character; the chunk boundary inside it.
+      for (let before = 0; before <= c.length; before++) {
+        for (let split = 1; split < c.length; split++) {
+          const line = Buffer.concat([Buffer.from("x".repeat(cap - before)), c, Buffer.from("\n")]);
+          const at = cap - before + split;
+          for (const bad of [false, true]) {
+            const first = bad ? Buffer.concat([head, Buffer.from([0xff, 0x0a])]) : head;
+            const parser = new DiffParser();
+            await readDiff(Readable.from([first, line.subarray(0, at), line.subarray(at)]), parser, { maxLineBytes: cap });
+            const stats = parser.end().stats;
+            const where = `${char}, cap ${before} bytes before it, split after byte ${split}${bad ? ", after a real bad byte" : ""}`;
+            expect(stats.invalidUtf8, where).toBe(bad ? 1 : 0);
+            expect(stats.unrecognizedSample.some((u) => u.text.includes("\uFFFD") && u.text.startsWith("x")), where).toBe(false);
+          }
+        }
+      }
+    }
+  });
+
   it("60 damaged copies past the sniffed head, read in chunks: the count is every line's", async () => {
     const next = rng(3);
     let bad = 0;

@@ -194,6 +194,26 @@ class LineGuard extends Transform {
     // Like the escape byte, checked before any of the chunk's lines are split.
     this.utf8.see(chunk);
     this.bytes += chunk.length;
+    // A character split between chunks waits for the rest of it: then every chunk passed on
+    // ends on a character, and a line cut at the cap cannot end in half of one (which the
+    // decoder would show as a U+FFFD that is not in the input).
+    let bytes = this.carry ? Buffer.concat([this.carry, chunk]) : chunk;
+    this.carry = null;
+    const whole = utf8Boundary(bytes);
+    if (whole < bytes.length) {
+      this.carry = Buffer.from(bytes.subarray(whole));
+      bytes = bytes.subarray(0, whole);
+    }
+    const out = this.pass(bytes);
+    if (out.length > 0) done(null, out);
+    else done();
+  }
+
+  /** The bytes held back at a chunk's end: the start of a character the next chunk finishes. */
+  private carry: Buffer | null = null;
+
+  /** What passes of `chunk` (which ends on a character): all of it, unless a line in it is cut. */
+  private pass(chunk: Buffer): Buffer {
     // Most chunks pass unchanged: `parts` is built only once a line in it is cut,
     // holding what passes; chunk[passFrom …] is passed but not yet in `parts`.
     let parts: Buffer[] | null = null;
@@ -228,17 +248,21 @@ class LineGuard extends Transform {
         start = contentEnd;
       }
     }
-    if (parts === null) done(null, chunk);
-    else {
-      parts.push(chunk.subarray(passFrom));
-      done(null, Buffer.concat(parts));
-    }
+    if (parts === null) return chunk;
+    parts.push(chunk.subarray(passFrom));
+    return Buffer.concat(parts);
   }
 
   /** The input's last line has no newline (nix-diff ends every line with one; a cut paste may not). */
   unterminated = false;
 
   override _flush(done: TransformCallback): void {
+    // An unfinished last character: passed as it is (the decoder shows it as U+FFFD, as it is).
+    if (this.carry) {
+      const out = this.pass(this.carry);
+      this.carry = null;
+      if (out.length > 0) this.push(out);
+    }
     this.utf8.end();
     this.unterminated = this.lineLength > 0;
     if (this.lineLength > 0) this.endLine(Buffer.alloc(0), 0, 0);
