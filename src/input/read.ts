@@ -191,8 +191,6 @@ class LineGuard extends Transform {
       this.onEscapeByte();
       this.onEscapeByte = null;
     }
-    // Like the escape byte, checked before any of the chunk's lines are split.
-    this.utf8.see(chunk);
     this.bytes += chunk.length;
     // A character split between chunks waits for the rest of it: then every chunk passed on
     // ends on a character, and a line cut at the cap cannot end in half of one (which the
@@ -204,6 +202,8 @@ class LineGuard extends Transform {
       this.carry = Buffer.from(bytes.subarray(whole));
       bytes = bytes.subarray(0, whole);
     }
+    // Like the escape byte, checked before any of the chunk's lines are split (and ending on a character, it needs no carry of its own).
+    this.utf8.see(bytes);
     const out = this.pass(bytes);
     if (out.length > 0) done(null, out);
     else done();
@@ -259,6 +259,7 @@ class LineGuard extends Transform {
   override _flush(done: TransformCallback): void {
     // An unfinished last character: passed as it is (the decoder shows it as U+FFFD, as it is).
     if (this.carry) {
+      this.utf8.see(this.carry);
       const out = this.pass(this.carry);
       this.carry = null;
       if (out.length > 0) this.push(out);
