@@ -133,6 +133,28 @@ describe("lines holding U+FFFD are counted whatever the chunks", () => {
     }
   });
 
+  it("bytes that are not UTF-8 at the cap read the same however the reads split the line (found in review)", async () => {
+    const head = Buffer.from(`- /nix/store/ssfr95ll5ivkbckm4zw6hhbw57pbr1ci-a.drv:{out}\n${`${"p".repeat(90)}\n`.repeat(SNIFFED / 90)}`);
+    const cap = 100;
+    const tails = [[0xe2, 0x86, 0xf0, 0x9f, 0x98, 0x80], [0xf5, 0xf0, 0x9f, 0x98, 0x80], [0xc1, 0xe2, 0x86, 0x90], [0xe2, 0x86, 0x90], [0x80, 0x80, 0xc3, 0xa9]];
+    const read = async (chunks: Buffer[]): Promise<string> => {
+      const parser = new DiffParser();
+      await readDiff(Readable.from([head, ...chunks]), parser, { maxLineBytes: cap });
+      const { stats } = parser.end();
+      return JSON.stringify([stats.invalidUtf8, stats.unrecognizedSample.filter((u) => u.text.startsWith("x"))]);
+    };
+    for (const tail of tails) {
+      for (let before = 0; before <= tail.length; before++) {
+        const line = Buffer.concat([Buffer.from("x".repeat(cap - before)), Buffer.from(tail), Buffer.from("x\n")]);
+        const whole = await read([line]);
+        // Splits around the tail (the rest of the line is plain x).
+        for (let at = cap - before - 2; at < line.length; at++) {
+          expect(await read([line.subarray(0, at), line.subarray(at)]), `${Buffer.from(tail).toString("hex")}, cap ${before} bytes into it, split at ${at}`).toBe(whole);
+        }
+      }
+    }
+  });
+
   it("60 damaged copies past the sniffed head, read in chunks: the count is every line's", async () => {
     const next = rng(3);
     let bad = 0;

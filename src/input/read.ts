@@ -78,7 +78,9 @@ const REPLACEMENT_CHARACTER = Buffer.from([0xef, 0xbf, 0xbd]);
  * Whether decoding the bytes seen so far can have given a U+FFFD (bytes that
  * are not UTF-8, or a U+FFFD in the input itself). Until it can, no line needs
  * searching for one: a chunk is checked whole, natively, before its lines are
- * split, and a character split between two chunks is checked with both.
+ * split, and a character split between two chunks is checked with both. (The
+ * line guard feeds it bytes it has already cut at characters, so there its
+ * carry holds at most an invalid lead; the watch is right for any chunks.)
  */
 export class Utf8Watch {
   doubt = false;
@@ -202,7 +204,7 @@ class LineGuard extends Transform {
       this.carry = Buffer.from(bytes.subarray(whole));
       bytes = bytes.subarray(0, whole);
     }
-    // Like the escape byte, checked before any of the chunk's lines are split (and ending on a character, it needs no carry of its own).
+    // Like the escape byte, checked before any of the chunk's lines are split.
     this.utf8.see(bytes);
     const out = this.pass(bytes);
     if (out.length > 0) done(null, out);
@@ -229,8 +231,12 @@ class LineGuard extends Transform {
         (parts ??= []).push(chunk.subarray(passFrom, start));
         passFrom = contentEnd;
       } else if (length > this.maxLine - this.lineBytes) {
-        const keep = chunk.subarray(start, start + this.maxLine - this.lineBytes);
-        (parts ??= []).push(chunk.subarray(passFrom, start), keep.subarray(0, utf8Boundary(keep)));
+        const room = this.maxLine - this.lineBytes;
+        const keep = chunk.subarray(start, start + room);
+        // Trimmed only when a character really goes on past the cap: bytes that are not UTF-8
+        // before it are kept (and shown), wherever the reads happened to split the line.
+        const inside = (chunk[start + room]! & 0xc0) === 0x80;
+        (parts ??= []).push(chunk.subarray(passFrom, start), inside ? keep.subarray(0, utf8Boundary(keep)) : keep);
         passFrom = contentEnd;
         this.cutLines++;
         this.cut.push(this.line + 1);
