@@ -496,23 +496,22 @@ export class DiffParser {
     const lead = knownLead >= 0 ? knownLead : leadingSpaces(line);
     // The commonest line of a system rebuild (a third of them): a name under `Input derivations
     // differ but have already been compared`. One starting with a letter or digit is text, so
-    // it is taken here, as takeSectionLine would, without classifying it first.
-    const group = this.stack[this.stack.length - 1];
-    if (group?.section?.kind === "alreadyComparedGroup" && indentOverride === undefined && lead === group.section.contentIndent && isAlnum(line.charCodeAt(lead))) {
-      this.addRef(group.pair, this.printedNameId(line.slice(lead).trimEnd()), n, "grouped");
+    // it is taken here, as takeSectionLine would, without classifying it first (keep the two in step).
+    const top = this.top();
+    if (top?.section?.kind === "alreadyComparedGroup" && indentOverride === undefined && lead === top.section.contentIndent && isAlnum(line.charCodeAt(lead))) {
+      this.addRef(top.pair, this.printedNameId(line.slice(lead).trimEnd()), n, "grouped");
       return;
     }
     const indent = indentOverride ?? lead;
     const body = line.slice(lead);
     if (body.trim() === "") {
       this.stats.blank++;
-      const sec = this.top()?.section;
+      const sec = top?.section;
       if (sec?.kind === "env" && sec.last && !sec.lastWasBlock) this.appendValue(sec.last.value, "\n", n);
       else this.markForeign(n);
       return;
     }
     const t = classify(body);
-    const top = this.top();
     if (top?.section && this.takeSectionLine(top, top.section, indent, t, body, line, n)) return;
     if (t.type === "path") return this.onPath(t, indent, n);
     const cutPath = this.cutPathLine(t, indent);
@@ -574,6 +573,7 @@ export class DiffParser {
         else return false;
         return true;
       case "alreadyComparedGroup":
+        // Most of these lines never get here: process() takes them first (keep the two in step).
         if (indent !== sec.contentIndent || t.type !== "text") return false;
         this.addRef(frame.pair, this.printedNameId(body.trimEnd()), n, "grouped");
         return true;
