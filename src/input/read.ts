@@ -72,6 +72,17 @@ function utf8Boundary(b: Buffer): number {
   return i + need > b.length ? i : b.length;
 }
 
+/**
+ * `chunk` after what `carry` held back from the chunk before, cut after its
+ * last whole character: `bytes` ends on a character, and the new `carry` (at
+ * most 3 bytes, or null) starts one the next chunk finishes.
+ */
+function alignToCharacters(carry: Buffer | null, chunk: Buffer): { bytes: Buffer; carry: Buffer | null } {
+  const bytes = carry ? Buffer.concat([carry, chunk]) : chunk;
+  const end = utf8Boundary(bytes);
+  return end < bytes.length ? { bytes: bytes.subarray(0, end), carry: Buffer.from(bytes.subarray(end)) } : { bytes, carry: null };
+}
+
 const REPLACEMENT_CHARACTER = Buffer.from([0xef, 0xbf, 0xbd]);
 
 /**
@@ -89,10 +100,9 @@ export class Utf8Watch {
 
   see(chunk: Buffer): void {
     if (this.doubt) return;
-    const bytes = this.carry ? Buffer.concat([this.carry, chunk]) : chunk;
-    const end = utf8Boundary(bytes);
-    if (!isUtf8(bytes.subarray(0, end)) || bytes.indexOf(REPLACEMENT_CHARACTER) >= 0) this.doubt = true;
-    this.carry = end < bytes.length ? Buffer.from(bytes.subarray(end)) : null;
+    const { bytes, carry } = alignToCharacters(this.carry, chunk);
+    this.carry = carry;
+    if (!isUtf8(bytes) || bytes.indexOf(REPLACEMENT_CHARACTER) >= 0) this.doubt = true;
   }
 
   /** The input has ended: a character left unfinished is decoded as U+FFFD. */
@@ -197,13 +207,8 @@ class LineGuard extends Transform {
     // A character split between chunks waits for the rest of it: then every chunk passed on
     // ends on a character, and a line cut at the cap cannot end in half of one (which the
     // decoder would show as a U+FFFD that is not in the input).
-    let bytes = this.carry ? Buffer.concat([this.carry, chunk]) : chunk;
-    this.carry = null;
-    const whole = utf8Boundary(bytes);
-    if (whole < bytes.length) {
-      this.carry = Buffer.from(bytes.subarray(whole));
-      bytes = bytes.subarray(0, whole);
-    }
+    const { bytes, carry } = alignToCharacters(this.carry, chunk);
+    this.carry = carry;
     // Like the escape byte, checked before any of the chunk's lines are split.
     this.utf8.see(bytes);
     const out = this.pass(bytes);
