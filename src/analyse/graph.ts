@@ -3,6 +3,13 @@
 // earlier (nix-diff never repeats the paths, so a name is all we have; when
 // several earlier pairs carry the name, the mention links to each and the
 // ambiguity is reported). On it: reach, shortest paths and dominators.
+//
+// A system rebuild mentions a shared name (`source`, `hook`) hundreds of
+// thousands of times, each mention linking to the same nearest candidates.
+// Such a candidate set is one vertex of its own (a hub: mentioning pairs →
+// hub → candidates), which keeps every path between pairs, so reach,
+// dominators and components read the same for pairs, with edges linear in
+// mentions + candidates rather than mentions × candidates.
 
 import type { ParsedDiff } from "../model.js";
 import type { Ambiguity } from "../report.js";
@@ -10,11 +17,15 @@ import { groupBy, IntColumn } from "../columns.js";
 import { documentStart } from "./documents.js";
 
 export interface PairGraph {
-  /** Number of pairs (vertices). */
+  /** Number of pairs: vertices 0 … size-1 are pairs. */
   size: number;
+  /** Pairs plus hubs: vertices size … vertices-1 are shared candidate sets of ambiguous mentions. */
+  vertices: number;
   /**
-   * Forward edges, compressed: the pairs below v (children, then linked
-   * mentions) are outList[outStart[v]] … outList[outStart[v + 1] - 1].
+   * Forward edges, compressed: below vertex v (children, then linked
+   * mentions, a hub where a mention has several candidates; a hub's are its
+   * candidates) are outList[outStart[v]] … outList[outStart[v + 1] - 1].
+   * `below` gives a pair's pairs with hubs opened.
    */
   outStart: Int32Array;
   outList: Int32Array;
@@ -36,7 +47,7 @@ export interface PairGraph {
   unresolved: number;
   /** The mentions with no earlier pair of that name in the input: pair id, name and line of each. */
   unresolvedRefs: { pair: number; name: string; line: number }[];
-  /** Shortest-path predecessor from a root, -1 for roots, -2 when unreachable. */
+  /** Per pair, its shortest-path predecessor pair from a root, -1 for roots, -2 when unreachable. */
   pred: Int32Array;
   roots: number[];
 }
@@ -58,14 +69,24 @@ export function printedBefore(firstLines: ArrayLike<number>, line: number, from 
   return lo - from;
 }
 
-/** The pairs directly below v. */
-export function below(g: PairGraph, v: number): Int32Array {
-  return g.outList.subarray(g.outStart[v]!, g.outStart[v + 1]!);
+/** The pairs directly below pair v, in edge order, hubs opened (v itself left out, as no pair is below itself). */
+export function below(g: PairGraph, v: number): number[] {
+  return opened(g.outStart, g.outList, g.size, v);
 }
 
-/** The pairs directly above v. */
-export function above(g: PairGraph, v: number): Int32Array {
-  return g.inList.subarray(g.inStart[v]!, g.inStart[v + 1]!);
+/** The pairs directly above pair v, hubs opened (v itself left out). */
+export function above(g: PairGraph, v: number): number[] {
+  return opened(g.inStart, g.inList, g.size, v);
+}
+
+function opened(start: Int32Array, list: Int32Array, pairs: number, v: number): number[] {
+  const out: number[] = [];
+  for (let e = start[v]!; e < start[v + 1]!; e++) {
+    const w = list[e]!;
+    if (w < pairs) out.push(w);
+    else for (let f = start[w]!; f < start[w + 1]!; f++) if (list[f] !== v) out.push(list[f]!);
+  }
+  return out;
 }
 
 export function buildGraph(diff: ParsedDiff): PairGraph {
@@ -80,11 +101,14 @@ export function buildGraph(diff: ParsedDiff): PairGraph {
   let ambiguousMentions = 0;
   let unresolved = 0;
   const unresolvedRefs: PairGraph["unresolvedRefs"] = [];
-  // Each mention's candidates, byName.ids[linkFrom[r]] … byName.ids[linkTo[r] - 1]: found
-  // first, so that the edge list is allocated once at its size (it is the
-  // biggest thing the analysis holds, and a grown one peaks at 3× that).
-  const linkFrom = new Int32Array(mentions.name.length);
-  const linkTo = new Int32Array(mentions.name.length);
+  // Each mention's target: its one candidate, or the hub of its candidates
+  // (vertex n + h, h's candidates byName.ids[hubFrom[h]] … byName.ids[hubTo[h] - 1]);
+  // -1 when it links to nothing. Found first, so that the edge list is allocated
+  // once at its size (a grown one peaks at 3× that).
+  const target = new Int32Array(mentions.name.length).fill(-1);
+  const hubOf = new Map<number, number>();
+  const hubFrom = new IntColumn();
+  const hubTo = new IntColumn();
   let edges = 0;
   for (const p of diff.pairs) {
     edges += p.children.length + (p.links?.length ?? 0);
@@ -114,13 +138,31 @@ export function buildGraph(diff: ParsedDiff): PairGraph {
           ambiguities.push({ name: diff.names[nameId]!, line, candidates, count: count - own });
         }
       }
-      linkFrom[r] = lo + first;
-      linkTo[r] = lo + count;
-      edges += count - first;
+      if (count - first === 1) {
+        target[r] = byName.ids[lo + first]!;
+        edges++;
+        continue;
+      }
+      // Candidate sets are runs of byName.ids: a run's two ends name it.
+      const run = (lo + first) * (byName.ids.length + 1) + lo + count;
+      let h = hubOf.get(run);
+      if (h === undefined) {
+        h = hubFrom.length;
+        hubOf.set(run, h);
+        hubFrom.push(lo + first);
+        hubTo.push(lo + count);
+        edges += count - first;
+      }
+      target[r] = n + h;
+      edges++;
     }
   }
-  // Edges grouped by source: v's children, its links, then its mentions' targets (never v itself).
-  const outStart = new Int32Array(n + 1);
+  const hubs = hubFrom.length;
+  const vertices = n + hubs;
+  // Edges grouped by source: v's children, its links, then its mentions' targets
+  // (never v itself); then each hub's candidates (a mentioning pair among them too:
+  // v → hub → v closes a cycle through the hub only, never a path between two pairs).
+  const outStart = new Int32Array(vertices + 1);
   let out = new Int32Array(edges);
   let e = 0;
   for (const p of diff.pairs) {
@@ -129,18 +171,23 @@ export function buildGraph(diff: ParsedDiff): PairGraph {
     for (const c of p.children) if (c !== v) out[e++] = c;
     for (const c of p.links ?? []) if (c !== v) out[e++] = c;
     for (let r = mentions.start[v]!; r < mentions.start[v + 1]!; r++) {
-      for (let i = linkFrom[r]!; i < linkTo[r]!; i++) {
-        const w = byName.ids[i]!;
-        if (w !== v) out[e++] = w;
-      }
+      const w = target[r]!;
+      if (w >= 0 && w !== v) out[e++] = w;
     }
   }
-  outStart[n] = e;
+  for (let h = 0; h < hubs; h++) {
+    outStart[n + h] = e;
+    for (let i = hubFrom.get(h); i < hubTo.get(h); i++) out[e++] = byName.ids[i]!;
+  }
+  outStart[vertices] = e;
   if (e < edges) out = out.slice(0, e);
-  const { start: inStart, list: inList } = reverse(outStart, out, n);
+  const { start: inStart, list: inList } = reverse(outStart, out, vertices);
 
-  // Shortest paths from the roots (breadth first).
+  // Shortest paths from the roots (breadth first), a hub's candidates taken as the
+  // mentioning pair's own, in order: the first pair to open a hub reaches all its
+  // candidates, so a hub opened once is passed over after.
   const pred = new Int32Array(n).fill(-2);
+  const opened = new Uint8Array(hubs);
   const queue = new Int32Array(n);
   let tail = 0;
   for (const r of diff.roots) {
@@ -152,9 +199,21 @@ export function buildGraph(diff: ParsedDiff): PairGraph {
     const v = queue[head]!;
     for (let e = outStart[v]!; e < outStart[v + 1]!; e++) {
       const w = out[e]!;
-      if (pred[w] === -2) {
-        pred[w] = v;
-        queue[tail++] = w;
+      if (w < n) {
+        if (pred[w] === -2) {
+          pred[w] = v;
+          queue[tail++] = w;
+        }
+        continue;
+      }
+      if (opened[w - n]) continue;
+      opened[w - n] = 1;
+      for (let f = outStart[w]!; f < outStart[w + 1]!; f++) {
+        const x = out[f]!;
+        if (pred[x] === -2) {
+          pred[x] = v;
+          queue[tail++] = x;
+        }
       }
     }
   }
@@ -162,6 +221,7 @@ export function buildGraph(diff: ParsedDiff): PairGraph {
   for (const p of diff.pairs) if (p.inferred) inferredKey[key[p.id]!] = 1;
   return {
     size: n,
+    vertices,
     outStart,
     outList: out,
     inStart,
@@ -273,30 +333,35 @@ export function pathTo(g: PairGraph, id: number): number[] {
   return chain.reverse();
 }
 
-/** Every pair that has one of `targets` below it (the targets included). */
+/** Every pair that has one of `targets` below it (the targets included): mark[v] for pair v. */
 export function ancestors(g: PairGraph, targets: number[]): Uint8Array {
-  const mark = new Uint8Array(g.size);
+  // Up through hubs as through pairs: a hub above a target has all its mentioning pairs above it.
+  const mark = new Uint8Array(g.vertices);
   const stack = [...targets];
   for (const t of targets) mark[t] = 1;
   while (stack.length > 0) {
     const v = stack.pop()!;
-    for (const u of above(g, v)) {
+    for (let e = g.inStart[v]!; e < g.inStart[v + 1]!; e++) {
+      const u = g.inList[e]!;
       if (!mark[u]) {
         mark[u] = 1;
         stack.push(u);
       }
     }
   }
-  return mark;
+  return mark.subarray(0, g.size);
 }
 
 /**
  * Immediate dominators from the roots (Cooper, Harvey & Kennedy, "A Simple,
  * Fast Dominance Algorithm"). Several roots hang under a virtual root, -1.
  * idom[v] = -1 for roots and pairs only the virtual root dominates, -2 if unreachable.
+ * Computed over hubs too (they keep every path between pairs, so they keep
+ * which pairs dominate which); a pair's idom is the nearest pair above it on
+ * the dominator tree.
  */
 export function dominators(g: PairGraph): Int32Array {
-  const n = g.size;
+  const n = g.vertices;
   const VROOT = n;
   // Reverse postorder by iterative DFS: the stack holds each open pair and its next edge.
   const order: number[] = [];
@@ -362,8 +427,12 @@ export function dominators(g: PairGraph): Int32Array {
       }
     }
   }
-  const result = new Int32Array(n);
-  for (let v = 0; v < n; v++) result[v] = idom[v] === VROOT ? -1 : idom[v]!;
+  const result = new Int32Array(g.size);
+  for (let v = 0; v < g.size; v++) {
+    let d = idom[v]!;
+    while (d >= g.size && d !== VROOT) d = idom[d]!;
+    result[v] = d === VROOT ? -1 : d;
+  }
   return result;
 }
 
@@ -407,13 +476,14 @@ export function commonDominator(idom: Int32Array, ids: number[]): number {
 }
 
 /**
- * Strongly connected components (Tarjan, iteratively), numbered in the order
- * Tarjan closes them: every component after all components below it.
+ * Strongly connected components of every vertex, hubs included (Tarjan,
+ * iteratively), numbered in the order Tarjan closes them: every component
+ * after all components below it.
  * Real derivation graphs have no cycles, but an ambiguous "already compared"
  * link can close one.
  */
 export function components(g: PairGraph): { comp: Int32Array; count: number } {
-  const n = g.size;
+  const n = g.vertices;
   const index = new Int32Array(n).fill(-1);
   const low = new Int32Array(n);
   const comp = new Int32Array(n).fill(-1);

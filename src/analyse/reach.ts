@@ -37,9 +37,10 @@ export interface Reached {
 
 /** `budget`: word operations the exact count may take even when the estimate would cost less (tests lower it). */
 export function reach(g: PairGraph, causePairs: number[][], budget = EXACT_BUDGET): Reached {
-  const n = g.size;
+  // Hubs are vertices like pairs here (graph.ts): they pass on what is below them and count for nothing.
+  const n = g.vertices;
   const { comp, count: comps } = components(g);
-  // Pairs grouped by component, components in children-first order.
+  // Vertices grouped by component, components in children-first order.
   const members: number[][] = Array.from({ length: comps }, () => []);
   for (let v = 0; v < n; v++) members[comp[v]!]!.push(v);
   const edges = g.outList.length;
@@ -150,7 +151,7 @@ function estimate(g: PairGraph, causePairs: number[][], comp: Int32Array, comps:
     for (let k = comps - 1; k >= 0; k--) {
       let m = Infinity;
       for (const v of members[k]!) {
-        const own = g.inferredKey[g.key[v]!] ? Infinity : rank(g.key[v]!, round);
+        const own = v >= g.size || g.inferredKey[g.key[v]!] ? Infinity : rank(g.key[v]!, round);
         if (own < m) m = own;
         // Index loops, not above(): this runs ROUNDS times per pair.
         for (let e = g.inStart[v]!; e < g.inStart[v + 1]!; e++) {
