@@ -87,6 +87,40 @@ export interface PairLines {
   depth: number;
 }
 
+/** Where a report's `pairLines` come from: entry i of `count`. */
+export interface PairLinesSource {
+  count: number;
+  at(i: number): PairLines;
+}
+
+const pairLinesSources = new WeakMap<object, PairLinesSource>();
+
+/**
+ * Gives `report` its `pairLines` (one entry per printed pair: tens of thousands
+ * on a system rebuild, used by the JSON report only) as a list built the first
+ * time it is read, and keeps the source, so that the JSON writer can write the
+ * entries one at a time without building the list, and the text and Markdown
+ * reports build nothing. The key keeps its place in the report's key order.
+ */
+export function setPairLines(report: Report, source: PairLinesSource): void {
+  pairLinesSources.set(report, source);
+  Object.defineProperty(report, "pairLines", {
+    enumerable: true,
+    configurable: true,
+    get(): PairLines[] {
+      const list = Array.from({ length: source.count }, (_, i) => source.at(i));
+      Object.defineProperty(report, "pairLines", { value: list, enumerable: true, configurable: true, writable: true });
+      pairLinesSources.delete(report);
+      return list;
+    },
+  });
+}
+
+/** The source of a report's `pairLines` while the list has not been built (else null: read the list). */
+export function pairLinesSource(report: Report): PairLinesSource | null {
+  return pairLinesSources.get(report) ?? null;
+}
+
 export interface Ambiguity {
   /** The name an "already compared" line gives. */
   name: string;

@@ -3,7 +3,7 @@
 // top, and which pairs every path to it must pass through.
 
 import { nixDiffLinesIn, type ParsedDiff } from "../model.js";
-import type { Cause, CauseKind, Funnel, PairLines, Report } from "../report.js";
+import { setPairLines, type Cause, type CauseKind, type Funnel, type PairLines, type Report } from "../report.js";
 import { findCauses, type CauseAnalysis, type CauseDraft } from "./causes.js";
 import { findFrontier } from "./frontier.js";
 import { buildGraph, commonDominator, dominators, MAX_LINKS, pathTo, type PairGraph } from "./graph.js";
@@ -91,7 +91,10 @@ export function analyseDiff(diff: ParsedDiff, options: AnalyseOptions, given?: C
     }
   }
 
-  const pairLines: PairLines[] = diff.pairs.map((p) => ({ name: p.name, firstLine: p.firstLine, lines: lineCount(p.id), depth: p.depth }));
+  const pairLine = (id: number): PairLines => {
+    const p = diff.pairs[id]!;
+    return { name: p.name, firstLine: p.firstLine, lines: lineCount(id), depth: p.depth };
+  };
 
   const root = diff.roots.length > 0 ? diff.pairs[diff.roots[0]!]! : null;
   const notes: string[] = [];
@@ -180,12 +183,13 @@ export function analyseDiff(diff: ParsedDiff, options: AnalyseOptions, given?: C
     },
     causes,
     funnels,
-    heaviest: heaviestSubtrees(diff, lineCount),
-    pairLines,
+    heaviest: heaviestSubtrees(diff, lineCount, pairLine),
+    pairLines: [], // set below, built only if read
     ambiguities: g.ambiguities,
     frontier,
     notes,
   };
+  setPairLines(report, { count: diff.pairs.length, at: pairLine });
   return { report, graph: g, causePairs };
 }
 
@@ -202,13 +206,9 @@ function placeCause(d: CauseDraft, g: PairGraph, names: (ids: number[]) => strin
 }
 
 /** The deepest pair holding most of the text, then the largest subtrees under the top. */
-function heaviestSubtrees(diff: ParsedDiff, lineCount: (id: number) => number): PairLines[] {
+function heaviestSubtrees(diff: ParsedDiff, lineCount: (id: number) => number, entry: (id: number) => PairLines): PairLines[] {
   const out: PairLines[] = [];
   const total = diff.stats.nixDiffLines;
-  const entry = (id: number): PairLines => {
-    const p = diff.pairs[id]!;
-    return { name: p.name, firstLine: p.firstLine, lines: lineCount(id), depth: p.depth };
-  };
   for (const r of diff.roots) {
     let v = r;
     for (;;) {

@@ -5,7 +5,7 @@
 // tag characters); those are written as \u escapes too, so the output can be
 // shown on a terminal safely and still parses to the same values.
 
-import type { Report } from "../report.js";
+import { pairLinesSource, type PairLines, type Report } from "../report.js";
 
 const UNSAFE_IN_JSON = /[\u007f-\u009f\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\u2028\u2029\ufeff]|\udb40[\udc00-\udc7f]/g;
 
@@ -27,12 +27,19 @@ const CHUNK = 64 * 1024;
  * system rebuild) is written entry by entry instead of inside one string.
  */
 export function writeJson(report: Report, emit: (chunk: string) => void): void {
-  // The rest of the report, with an empty list where pairLines goes (the spread keeps the key order).
-  const rest = safe(JSON.stringify({ ...report, pairLines: [] }, null, 2)) + "\n";
+  // Entries straight from their source while the report has not built the list (report.ts).
+  const source = pairLinesSource(report);
+  const count = source ? source.count : report.pairLines.length;
+  const entry = source ? (i: number): PairLines => source.at(i) : (i: number): PairLines => report.pairLines[i]!;
+  // The rest of the report, with an empty list where pairLines goes, in the report's key
+  // order (Object.keys reads no getter: the list is not built for this).
+  const shape: Record<string, unknown> = {};
+  for (const key of Object.keys(report)) shape[key] = key === "pairLines" ? [] : report[key as keyof Report];
+  const rest = safe(JSON.stringify(shape, null, 2)) + "\n";
   // A real newline is never inside a JSON string: this is the top-level key.
   const slot = '\n  "pairLines": [';
   const at = rest.indexOf(slot);
-  if (at < 0 || report.pairLines.length === 0) {
+  if (at < 0 || count === 0) {
     emit(at < 0 ? jsonText(report) : rest);
     return;
   }
@@ -40,8 +47,8 @@ export function writeJson(report: Report, emit: (chunk: string) => void): void {
   emit(rest.slice(0, at + slot.length));
   // JSON.stringify's nesting only indents: an entry at depth 2 is its own text, every line 4 spaces in.
   let chunk = "";
-  for (let i = 0; i < report.pairLines.length; i++) {
-    chunk += (i === 0 ? "\n    " : ",\n    ") + entryText(report.pairLines[i]!);
+  for (let i = 0; i < count; i++) {
+    chunk += (i === 0 ? "\n    " : ",\n    ") + entryText(entry(i));
     if (chunk.length >= CHUNK) {
       emit(safe(chunk));
       chunk = "";
