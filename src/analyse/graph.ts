@@ -364,7 +364,9 @@ export function dominators(g: PairGraph): Int32Array {
   const n = g.vertices;
   const VROOT = n;
   // Reverse postorder by iterative DFS: the stack holds each open pair and its next edge.
-  const order: number[] = [];
+  // Postorder fills `order` from its end, so it reads in reverse postorder.
+  const order = new Int32Array(n);
+  let placed = n;
   const state = new Uint8Array(n);
   const stackNode = new Int32Array(n);
   const stackEdge = new Int32Array(n);
@@ -387,14 +389,14 @@ export function dominators(g: PairGraph): Int32Array {
           stackEdge[depth] = g.outStart[w]!;
         }
       } else {
-        order.push(v);
+        order[--placed] = v;
         depth--;
       }
     }
   }
-  order.reverse();
+  const reached = order.subarray(placed);
   const rpo = new Int32Array(n + 1).fill(-1);
-  order.forEach((v, i) => (rpo[v] = i + 1));
+  for (let i = 0; i < reached.length; i++) rpo[reached[i]!] = i + 1;
   rpo[VROOT] = 0;
   const idom = new Int32Array(n + 1).fill(-2);
   idom[VROOT] = VROOT;
@@ -413,7 +415,8 @@ export function dominators(g: PairGraph): Int32Array {
   let changed = true;
   while (changed) {
     changed = false;
-    for (const v of order) {
+    for (let i = 0; i < reached.length; i++) {
+      const v = reached[i]!;
       if (isRoot[v]) continue;
       let nd = -2;
       for (let e = g.inStart[v]!; e < g.inStart[v + 1]!; e++) {
@@ -488,48 +491,53 @@ export function components(g: PairGraph): { comp: Int32Array; count: number } {
   const low = new Int32Array(n);
   const comp = new Int32Array(n).fill(-1);
   const onStack = new Uint8Array(n);
-  const stack: number[] = [];
-  const call: number[] = [];
-  const edge: number[] = [];
+  // Typed stacks of their greatest depth (every vertex at most once on each), not arrays
+  // grown by push: those were most of the garbage of the analysis at a million lines.
+  const stack = new Int32Array(n);
+  const call = new Int32Array(n);
+  const edge = new Int32Array(n);
+  let top = 0;
+  let depth = 0;
   let next = 0;
   let count = 0;
   for (let s = 0; s < n; s++) {
     if (index[s] !== -1) continue;
-    call.push(s);
-    edge.push(0);
+    call[depth] = s;
+    edge[depth++] = 0;
     index[s] = low[s] = next++;
-    stack.push(s);
+    stack[top++] = s;
     onStack[s] = 1;
-    while (call.length > 0) {
-      const v = call[call.length - 1]!;
-      const i = edge[edge.length - 1]!;
+    while (depth > 0) {
+      const v = call[depth - 1]!;
+      const i = edge[depth - 1]!;
       if (g.outStart[v]! + i < g.outStart[v + 1]!) {
-        edge[edge.length - 1] = i + 1;
+        edge[depth - 1] = i + 1;
         const w = g.outList[g.outStart[v]! + i]!;
         if (index[w] === -1) {
           index[w] = low[w] = next++;
-          stack.push(w);
+          stack[top++] = w;
           onStack[w] = 1;
-          call.push(w);
-          edge.push(0);
+          call[depth] = w;
+          edge[depth++] = 0;
         } else if (onStack[w]) {
           low[v] = Math.min(low[v]!, index[w]!);
         }
         continue;
       }
-      call.pop();
-      edge.pop();
+      depth--;
       if (low[v] === index[v]) {
         let w: number;
         do {
-          w = stack.pop()!;
+          w = stack[--top]!;
           onStack[w] = 0;
           comp[w] = count;
         } while (w !== v);
         count++;
       }
-      const parent = call[call.length - 1];
-      if (parent !== undefined) low[parent] = Math.min(low[parent]!, low[v]!);
+      if (depth > 0) {
+        const parent = call[depth - 1]!;
+        low[parent] = Math.min(low[parent]!, low[v]!);
+      }
     }
   }
   return { comp, count };

@@ -16,6 +16,7 @@
 // to every cause (mentions pointing back up close cycles through it) must not
 // give causes × inputs names.
 
+import { groupBy } from "../columns.js";
 import { below, components, type PairGraph } from "./graph.js";
 
 export const MAX_VIA = 16;
@@ -23,6 +24,9 @@ export const MAX_VIA = 16;
 const EXACT_BUDGET = 3e8;
 const ROUNDS = 64;
 const BATCH = 512;
+
+/** Component k's vertices are order[start[k]] … order[start[k + 1] - 1]. */
+type Members = { start: Int32Array; order: Int32Array };
 
 export interface Reached {
   affects: number[];
@@ -40,9 +44,9 @@ export function reach(g: PairGraph, causePairs: number[][], budget = EXACT_BUDGE
   // Hubs are vertices like pairs here (graph.ts): they pass on what is below them and count for nothing.
   const n = g.vertices;
   const { comp, count: comps } = components(g);
-  // Vertices grouped by component, components in children-first order.
-  const members: number[][] = Array.from({ length: comps }, () => []);
-  for (let v = 0; v < n; v++) members[comp[v]!]!.push(v);
+  // Vertices grouped by component (ascending within each), components in children-first
+  // order: columns, not an array per component (one per pair on an acyclic graph).
+  const members = groupBy(comp, comps);
   const edges = g.outList.length;
   const rootKids = [...new Set(g.roots.flatMap((r) => [...below(g, r)]))];
   const words = Math.ceil(causePairs.length / 32);
@@ -65,7 +69,7 @@ export function reach(g: PairGraph, causePairs: number[][], budget = EXACT_BUDGE
   return r;
 }
 
-function exact(g: PairGraph, causePairs: number[][], comp: Int32Array, comps: number, members: number[][], rootKids: number[], steps: number, r: Reached): void {
+function exact(g: PairGraph, causePairs: number[][], comp: Int32Array, comps: number, members: Members, rootKids: number[], steps: number, r: Reached): void {
   const n = g.size;
   const keys = g.keys;
   for (let base = 0; base < causePairs.length; base += BATCH) {
@@ -77,7 +81,8 @@ function exact(g: PairGraph, causePairs: number[][], comp: Int32Array, comps: nu
     }
     for (let k = 0; k < comps; k++) {
       const ko = k * W;
-      for (const v of members[k]!) {
+      for (let at = members.start[k]!; at < members.start[k + 1]!; at++) {
+        const v = members.order[at]!;
         for (let e = g.outStart[v]!; e < g.outStart[v + 1]!; e++) {
           const wo = comp[g.outList[e]!]! * W;
           if (wo === ko) continue;
@@ -143,14 +148,15 @@ function rank(key: number, round: number): number {
   return -Math.log(((h >>> 0) + 1) / 4294967297);
 }
 
-function estimate(g: PairGraph, causePairs: number[][], comp: Int32Array, comps: number, members: number[][], steps: number, r: Reached): void {
+function estimate(g: PairGraph, causePairs: number[][], comp: Int32Array, comps: number, members: Members, steps: number, r: Reached): void {
   const least = new Float64Array(comps);
   const sums = new Float64Array(causePairs.length);
   for (let round = 0; round < ROUNDS; round++) {
     // Parents before children: Tarjan numbered every component after those below it.
     for (let k = comps - 1; k >= 0; k--) {
       let m = Infinity;
-      for (const v of members[k]!) {
+      for (let at = members.start[k]!; at < members.start[k + 1]!; at++) {
+        const v = members.order[at]!;
         const own = v >= g.size || g.inferredKey[g.key[v]!] ? Infinity : rank(g.key[v]!, round);
         if (own < m) m = own;
         // Index loops, not above(): this runs ROUNDS times per pair.
@@ -179,7 +185,7 @@ function estimate(g: PairGraph, causePairs: number[][], comp: Int32Array, comps:
  * first MAX_VIA of a union are among the first MAX_VIA of each part, so the
  * lists are exact, and "more" is known exactly too.
  */
-function viaByLabels(g: PairGraph, causePairs: number[][], comp: Int32Array, comps: number, members: number[][], rootKids: number[], r: Reached): void {
+function viaByLabels(g: PairGraph, causePairs: number[][], comp: Int32Array, comps: number, members: Members, rootKids: number[], r: Reached): void {
   const order = new Map<number, number>();
   rootKids.forEach((kid, i) => order.set(kid, i));
   const labels = new Int32Array(comps * MAX_VIA);
@@ -189,7 +195,8 @@ function viaByLabels(g: PairGraph, causePairs: number[][], comp: Int32Array, com
   for (let k = comps - 1; k >= 0; k--) {
     pool.length = 0;
     let cut = false;
-    for (const v of members[k]!) {
+    for (let at = members.start[k]!; at < members.start[k + 1]!; at++) {
+      const v = members.order[at]!;
       const i = order.get(v);
       if (i !== undefined) pool.push(i);
       for (let e = g.inStart[v]!; e < g.inStart[v + 1]!; e++) {
