@@ -24,6 +24,10 @@ export class IntColumn {
     return this.data[i]!;
   }
 
+  set(i: number, v: number): void {
+    this.data[i] = v;
+  }
+
   done(): Int32Array {
     return this.data.slice(0, this.length);
   }

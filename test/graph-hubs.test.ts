@@ -41,24 +41,37 @@ function plainGraph(diff: ParsedDiff, g: PairGraph): PairGraph {
   const queue: number[] = [];
   for (const r of diff.roots) if (pred[r] === -2) (pred[r] = -1), queue.push(r);
   for (let h = 0; h < queue.length; h++) for (const w of out[queue[h]!]!) if (pred[w] === -2) (pred[w] = queue[h]!), queue.push(w);
-  return { ...g, vertices: n, outStart: o.start, outList: o.list, inStart: i.start, inList: i.list, pred };
+  return { ...g, vertices: n, outStart: o.start, outList: o.list, inStart: i.start, inList: i.list, pairEdges: o.list.length, pred };
 }
 
-/** A pair named `x` (pair 2) whose own "already compared" list mentions `x`, with an earlier `x` (pair 1) printed: it is among its own candidates. */
+/** A pair named `x` (pair 3) whose own "already compared" list mentions `x`, with two earlier `x` (pairs 1, 2) printed: it is among its own candidates. */
 function selfMention(): string {
-  // Pair 3 (`y`) mentions `x` twice: one hub, two edges to it.
+  // Pair 4 (`y`) mentions `x` four times: with pair 3's, five uses of the run {1, 2, 3},
+  // enough for a hub (graph.ts: 5 × 2 edges ≥ 5 + 3 + 2).
   const env = (k: string): string => `  • The environments do not match:\n      ${k}=←a←→b→\n`;
   return (
     paths(0, "top") +
     "• The input derivation named `x` differs\n" + paths(1, "x", 2) + env("one") +
-    "• The input derivation named `x` differs\n" + paths(2, "x", 2) +
-    "  • Input derivations differ but have already been compared\n      x\n" + env("two") +
-    "• The input derivation named `y` differs\n" + paths(3, "y", 2) +
-    "  • Input derivations differ but have already been compared\n      x\n      x\n" + env("three")
+    "• The input derivation named `x` differs\n" + paths(2, "x", 2) + env("two") +
+    "• The input derivation named `x` differs\n" + paths(3, "x", 2) +
+    "  • Input derivations differ but have already been compared\n      x\n" + env("three") +
+    "• The input derivation named `y` differs\n" + paths(4, "y", 2) +
+    "  • Input derivations differ but have already been compared\n      x\n      x\n      x\n      x\n" + env("four")
   );
 }
 
-/** What, its text, and whether it has ambiguous mentions (so hubs). */
+/** `k` pairs named `x`, each mentioning `x`: every candidate run is another one, used once, so edges are cheaper than a hub. */
+function eachOwnRun(k: number): string {
+  let out = paths(0, "top");
+  for (let i = 1; i <= k; i++) {
+    out += "• The input derivation named `x` differs\n" + paths(i, "x", 2);
+    out += "  • Input derivations differ but have already been compared\n      x\n";
+    out += `  • The environments do not match:\n      k=←a${i}←→b${i}→\n`;
+  }
+  return out;
+}
+
+/** What, its text, and whether it has hubs (ambiguous mentions sharing their candidates). */
 const cases: [string, () => string, boolean][] = [
   ["a generated system rebuild", () => generate({ lines: 6000, seed: 3 }), true],
   ["another seed", () => generate({ lines: 4000, seed: 8 }), true],
@@ -69,6 +82,7 @@ const cases: [string, () => string, boolean][] = [
   ["one name shared by 40 pairs, mentioned 40 times", () => sharedName(40), true],
   ["many causes, each mentioning earlier ones", () => manyCauses(150, 5), false],
   ["a pair among its own mention's candidates", selfMention, true],
+  ["40 pairs of one name, each mentioning it: runs used once are edges, not hubs", () => eachOwnRun(40), false],
 ];
 
 describe("hubs keep every path between pairs", () => {
@@ -83,16 +97,20 @@ describe("hubs keep every path between pairs", () => {
       if (what.includes("two documents")) expect(diff.roots).toHaveLength(2);
       if (what.includes("fragment")) expect(diff.pairs.some((p) => p.inferred)).toBe(true);
       if (what.includes("own mention")) {
-        // x (2) mentions x, and y (3) mentions x twice: one hub {1, 2}, with 2 left out below itself.
+        // x (3) mentions x, and y (4) mentions x four times: one hub {1, 2, 3}, with 3 left out below itself.
         expect(g.vertices).toBe(n + 1);
-        expect(below(g, 2)).toEqual([1]);
-        expect(below(g, 3)).toEqual([1, 2, 1, 2]);
+        expect(below(g, 3)).toEqual([1, 2]);
+        expect(below(g, 4)).toEqual([1, 2, 3, 1, 2, 3, 1, 2, 3, 1, 2, 3]);
       }
       // The same pairs directly below and above each pair, below in the same order.
       for (let v = 0; v < n; v++) {
         expect(below(g, v), `below ${v}`).toEqual(below(ref, v));
         expect(above(g, v).sort((a, b) => a - b), `above ${v}`).toEqual(above(ref, v).sort((a, b) => a - b));
       }
+      // Never bigger than the plain graph in what a walk costs (a vertex counted twice, as
+      // the exact reach does), and the plain graph's size known without building it.
+      expect(2 * g.vertices + g.outList.length).toBeLessThanOrEqual(2 * n + ref.outList.length);
+      expect(g.pairEdges).toBe(ref.outList.length);
       // Shortest paths: the same predecessor for every pair (ties broken the same way).
       expect([...g.pred]).toEqual([...ref.pred]);
       expect([...dominators(g)]).toEqual([...dominators(ref)]);
@@ -123,6 +141,14 @@ describe("hubs keep every path between pairs", () => {
       expect(est.affects).toEqual(estRef.affects);
       expect(est.via).toEqual(estRef.via);
       expect(est.viaCut).toEqual(estRef.viaCut);
+      // Exact or estimated is decided on the plain graph's size: the same on both at the
+      // budget where the plain graph's exact count just fits, and just does not.
+      const rootKids = new Set(diff.roots.flatMap((r) => below(ref, r))).size;
+      const plainCost = (2 * n + ref.outList.length + rootKids) * Math.ceil(many.length / 32);
+      for (const budget of [plainCost, plainCost - 1]) {
+        expect(reach(g, many, budget).estimated, `budget ${budget}`).toBe(budget < plainCost);
+        expect(reach(ref, many, budget).estimated, `budget ${budget}`).toBe(budget < plainCost);
+      }
       const targets = causes.flat();
       expect([...ancestors(g, targets)]).toEqual([...ancestors(ref, targets)]);
     });
@@ -160,7 +186,9 @@ function graphOf(size: number, out: number[][]): PairGraph {
   const o = compress(out);
   const i = compress(inn);
   const key = new Int32Array(size).map((_, k) => k);
-  return { size, vertices, outStart: o.start, outList: o.list, inStart: i.start, inList: i.list, key, keys: size, inferredKey: new Uint8Array(size), ambiguities: [], ambiguousMentions: 0, mentions: 0, unresolved: 0, unresolvedRefs: [], pred: new Int32Array(size), roots: [0] };
+  const g: PairGraph = { size, vertices, outStart: o.start, outList: o.list, inStart: i.start, inList: i.list, pairEdges: 0, key, keys: size, inferredKey: new Uint8Array(size), ambiguities: [], ambiguousMentions: 0, mentions: 0, unresolved: 0, unresolvedRefs: [], pred: new Int32Array(size), roots: [0] };
+  for (let v = 0; v < size; v++) g.pairEdges += below(g, v).length;
+  return g;
 }
 
 describe("dominators through a hub", () => {

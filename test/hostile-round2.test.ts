@@ -219,7 +219,7 @@ function mentionGraph(k: number, m: number): PairGraph {
   };
   const o = compress(out);
   const i = compress(inn);
-  return { size: n, vertices: n, outStart: o.start, outList: o.list, inStart: i.start, inList: i.list, key, keys: n, ambiguities: [], ambiguousMentions: 0, mentions: 0, unresolved: 0, pred: new Int32Array(n), roots: [0], inferredKey: new Uint8Array(n), unresolvedRefs: [] };
+  return { size: n, vertices: n, outStart: o.start, outList: o.list, inStart: i.start, inList: i.list, pairEdges: o.list.length, key, keys: n, ambiguities: [], ambiguousMentions: 0, mentions: 0, unresolved: 0, pred: new Int32Array(n), roots: [0], inferredKey: new Uint8Array(n), unresolvedRefs: [] };
 }
 
 /** Distinct pairs with `id` below them, by a search up the reverse edges. */

@@ -9,7 +9,10 @@
 // Such a candidate set is one vertex of its own (a hub: mentioning pairs →
 // hub → candidates), which keeps every path between pairs, so reach,
 // dominators and components read the same for pairs, with edges linear in
-// mentions + candidates rather than mentions × candidates.
+// mentions + candidates rather than mentions × candidates. A set is a hub
+// only where that is smaller than its edges to each candidate, so the graph
+// is never bigger than the plain one, and what a walk costs is decided on the
+// plain one's size (`pairEdges`): the report does not depend on the layout.
 
 import type { ParsedDiff } from "../model.js";
 import type { Ambiguity } from "../report.js";
@@ -32,6 +35,8 @@ export interface PairGraph {
   /** Reverse edges, the same way. */
   inStart: Int32Array;
   inList: Int32Array;
+  /** Edges between pairs with hubs opened (duplicates kept, none from a pair to itself): the plain graph's size. */
+  pairEdges: number;
   /**
    * Which distinct derivation pair each printed pair is (the same pair is
    * printed again per requested outputs): 0 … keys-1.
@@ -101,14 +106,15 @@ export function buildGraph(diff: ParsedDiff): PairGraph {
   let ambiguousMentions = 0;
   let unresolved = 0;
   const unresolvedRefs: PairGraph["unresolvedRefs"] = [];
-  // Each mention's target: its one candidate, or the hub of its candidates
-  // (vertex n + h, h's candidates byName.ids[hubFrom[h]] … byName.ids[hubTo[h] - 1]);
-  // -1 when it links to nothing. Found first, so that the edge list is allocated
-  // once at its size (a grown one peaks at 3× that).
+  // Each mention's target: its one candidate (a pair id), or n + its candidate run
+  // (run h's candidates are byName.ids[runFrom[h]] … byName.ids[runTo[h] - 1]);
+  // -1 when it links to nothing. Found first, so that which runs are hubs is known
+  // and the edge list is allocated once at its size (a grown one peaks at 3× that).
   const target = new Int32Array(mentions.name.length).fill(-1);
-  const hubOf = new Map<number, number>();
-  const hubFrom = new IntColumn();
-  const hubTo = new IntColumn();
+  const runOf = new Map<number, number>();
+  const runFrom = new IntColumn();
+  const runTo = new IntColumn();
+  const runUses = new IntColumn();
   let edges = 0;
   for (const p of diff.pairs) {
     edges += p.children.length + (p.links?.length ?? 0);
@@ -145,19 +151,43 @@ export function buildGraph(diff: ParsedDiff): PairGraph {
       }
       // Candidate sets are runs of byName.ids: a run's two ends name it.
       const run = (lo + first) * (byName.ids.length + 1) + lo + count;
-      let h = hubOf.get(run);
+      let h = runOf.get(run);
       if (h === undefined) {
-        h = hubFrom.length;
-        hubOf.set(run, h);
-        hubFrom.push(lo + first);
-        hubTo.push(lo + count);
-        edges += count - first;
+        h = runFrom.length;
+        runOf.set(run, h);
+        runFrom.push(lo + first);
+        runTo.push(lo + count);
+        runUses.push(0);
       }
+      runUses.set(h, runUses.get(h) + 1);
       target[r] = n + h;
-      edges++;
     }
   }
-  const hubs = hubFrom.length;
+  // A run of k candidates used by m mentions is a hub when its edges, at least m × (k - 1)
+  // (a mentioning pair among them has no edge to itself), are more than the hub costs a
+  // walk: m + k edges and one vertex, which the exact reach counts twice.
+  const hubOfRun = new Int32Array(runFrom.length).fill(-1);
+  let hubs = 0;
+  for (let h = 0; h < runFrom.length; h++) {
+    const k = runTo.get(h) - runFrom.get(h);
+    const m = runUses.get(h);
+    if (m * (k - 1) >= m + k + 2) {
+      hubOfRun[h] = hubs++;
+      edges += m + k;
+    } else {
+      edges += m * k;
+    }
+  }
+  const hubFrom = new Int32Array(hubs);
+  const hubTo = new Int32Array(hubs);
+  for (let h = 0; h < runFrom.length; h++) {
+    if (hubOfRun[h]! < 0) continue;
+    hubFrom[hubOfRun[h]!] = runFrom.get(h);
+    hubTo[hubOfRun[h]!] = runTo.get(h);
+  }
+  // Where each pair is in byName.ids (-1: none), to know a pair among a hub's candidates.
+  const at = new Int32Array(n).fill(-1);
+  for (let i = 0; i < byName.ids.length; i++) at[byName.ids[i]!] = i;
   const vertices = n + hubs;
   // Edges grouped by source: v's children, its links, then its mentions' targets
   // (never v itself); then each hub's candidates (a mentioning pair among them too:
@@ -165,6 +195,7 @@ export function buildGraph(diff: ParsedDiff): PairGraph {
   const outStart = new Int32Array(vertices + 1);
   let out = new Int32Array(edges);
   let e = 0;
+  let pairEdges = 0;
   for (const p of diff.pairs) {
     const v = p.id;
     outStart[v] = e;
@@ -172,12 +203,26 @@ export function buildGraph(diff: ParsedDiff): PairGraph {
     for (const c of p.links ?? []) if (c !== v) out[e++] = c;
     for (let r = mentions.start[v]!; r < mentions.start[v + 1]!; r++) {
       const w = target[r]!;
-      if (w >= 0 && w !== v) out[e++] = w;
+      if (w < n) {
+        if (w >= 0 && w !== v) out[e++] = w;
+        continue;
+      }
+      const from = runFrom.get(w - n);
+      const to = runTo.get(w - n);
+      const hub = hubOfRun[w - n]!;
+      if (hub < 0) {
+        for (let i = from; i < to; i++) if (byName.ids[i] !== v) out[e++] = byName.ids[i]!;
+        continue;
+      }
+      out[e++] = n + hub;
+      // The hub's edge stands for its candidates but v.
+      pairEdges += to - from - 1 - (at[v]! >= from && at[v]! < to ? 1 : 0);
     }
+    pairEdges += e - outStart[v]!;
   }
   for (let h = 0; h < hubs; h++) {
     outStart[n + h] = e;
-    for (let i = hubFrom.get(h); i < hubTo.get(h); i++) out[e++] = byName.ids[i]!;
+    for (let i = hubFrom[h]!; i < hubTo[h]!; i++) out[e++] = byName.ids[i]!;
   }
   outStart[vertices] = e;
   if (e < edges) out = out.slice(0, e);
@@ -226,6 +271,7 @@ export function buildGraph(diff: ParsedDiff): PairGraph {
     outList: out,
     inStart,
     inList,
+    pairEdges,
     key,
     keys,
     inferredKey,

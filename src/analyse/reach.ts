@@ -57,10 +57,13 @@ export function reach(g: PairGraph, causePairs: number[][], budget = EXACT_BUDGE
     estimated: false,
     work: n + edges,
   };
-  const exactCost = (2 * n + edges + rootKids.length) * words;
+  // Costs from the plain graph's size (pairs and their edges, hubs opened), which the hub
+  // graph never exceeds (graph.ts): whether a report is exact does not depend on hubs.
+  const plain = g.pairEdges;
+  const exactCost = (2 * g.size + plain + rootKids.length) * words;
   // The estimate walks the graph ROUNDS times: exact is taken whenever it costs less, which is
   // always so up to ROUNDS / 2 words (1,024 causes) (a 10M-line output's 314 causes took 90 s estimated).
-  if (exactCost <= budget || exactCost <= ROUNDS * (n + edges)) exact(g, causePairs, comp, comps, members, rootKids, 2 * n + edges, r);
+  if (exactCost <= budget || exactCost <= ROUNDS * (g.size + plain)) exact(g, causePairs, comp, comps, members, rootKids, 2 * n + edges, r);
   else {
     r.estimated = true;
     estimate(g, causePairs, comp, comps, members, n + edges, r);
