@@ -17,6 +17,7 @@ import { reach } from "../src/analyse/reach.js";
 import { findCauses } from "../src/analyse/causes.js";
 import { generate } from "../bench/generate.mjs";
 import { backMentions, manyCauses, paths, sharedName } from "./generators.js";
+import { graphOf } from "./graphKit.js";
 
 /** The graph as it was before hubs: every mention linked to each of its candidates. */
 function plainGraph(diff: ParsedDiff, g: PairGraph): PairGraph {
@@ -27,21 +28,13 @@ function plainGraph(diff: ParsedDiff, g: PairGraph): PairGraph {
     for (const ref of refsOf(diff, p)) for (const c of candidates(ref.name, ref.line)) if (c !== p.id) list.push(c);
     return list;
   });
-  const inn: number[][] = Array.from({ length: n }, () => []);
-  out.forEach((list, v) => list.forEach((w) => inn[w]!.push(v)));
-  const compress = (lists: number[][]): { start: Int32Array; list: Int32Array } => {
-    const start = new Int32Array(n + 1);
-    lists.forEach((l, v) => (start[v + 1] = start[v]! + l.length));
-    return { start, list: Int32Array.from(lists.flat()) };
-  };
-  const o = compress(out);
-  const i = compress(inn);
   // Breadth first from the roots, as buildGraph did before hubs.
   const pred = new Int32Array(n).fill(-2);
   const queue: number[] = [];
   for (const r of diff.roots) if (pred[r] === -2) (pred[r] = -1), queue.push(r);
   for (let h = 0; h < queue.length; h++) for (const w of out[queue[h]!]!) if (pred[w] === -2) (pred[w] = queue[h]!), queue.push(w);
-  return { ...g, vertices: n, outStart: o.start, outList: o.list, inStart: i.start, inList: i.list, pairEdges: o.list.length, pred };
+  const { outStart, outList, inStart, inList, pairEdges } = graphOf(n, out);
+  return { ...g, vertices: n, outStart, outList, inStart, inList, pairEdges, pred };
 }
 
 /** A pair named `x` (pair 3) whose own "already compared" list mentions `x`, with two earlier `x` (pairs 1, 2) printed: it is among its own candidates. */
@@ -172,24 +165,6 @@ describe("hubs make edges linear in mentions", () => {
     expect(plainGraph(diff, g).outList.length).toBe(440 + 400 * MAX_LINKS);
   });
 });
-
-/** A PairGraph from out-lists over `vertices` vertices, the first `size` of them pairs. */
-function graphOf(size: number, out: number[][]): PairGraph {
-  const vertices = out.length;
-  const inn: number[][] = Array.from({ length: vertices }, () => []);
-  out.forEach((list, v) => list.forEach((w) => inn[w]!.push(v)));
-  const compress = (lists: number[][]): { start: Int32Array; list: Int32Array } => {
-    const start = new Int32Array(vertices + 1);
-    lists.forEach((l, v) => (start[v + 1] = start[v]! + l.length));
-    return { start, list: Int32Array.from(lists.flat()) };
-  };
-  const o = compress(out);
-  const i = compress(inn);
-  const key = new Int32Array(size).map((_, k) => k);
-  const g: PairGraph = { size, vertices, outStart: o.start, outList: o.list, inStart: i.start, inList: i.list, pairEdges: 0, key, keys: size, inferredKey: new Uint8Array(size), ambiguities: [], ambiguousMentions: 0, mentions: 0, unresolved: 0, unresolvedRefs: [], pred: new Int32Array(size), roots: [0] };
-  for (let v = 0; v < size; v++) g.pairEdges += below(g, v).length;
-  return g;
-}
 
 describe("dominators through a hub", () => {
   it("a pair reached only through a hub is dominated by the pair above the hub, never by the hub", () => {

@@ -20,6 +20,7 @@ import { MAX_SPLITS, rebuild } from "../src/values/textDiff.js";
 import MarkdownIt from "markdown-it";
 import { backMentions, crOnly, deepJson, INVISIBLE, LIVE_MARKDOWN, longStoreDir, manyBumps, plusRun, sharedName } from "./generators.js";
 import { runCli, runStream, samples } from "./run.js";
+import { graphOf } from "./graphKit.js";
 
 const dir = fileURLToPath(samples);
 const read = (f: string): string => readFileSync(join(dir, f), "utf8");
@@ -204,22 +205,12 @@ describe("7. line-mode readings of `- + + + …`", () => {
 function mentionGraph(k: number, m: number): PairGraph {
   const n = k + 1;
   const out: number[][] = Array.from({ length: n }, () => []);
-  const inn: number[][] = Array.from({ length: n }, () => []);
   const link = (a: number, b: number): void => {
     out[a]!.push(b);
-    inn[b]!.push(a);
   };
   for (let i = 1; i <= k; i++) link(0, i);
   for (let i = 2; i <= k; i++) for (let j = 1; j <= m; j++) link(i, 1 + ((i * 7919 + j * 104729) % (i - 1)));
-  const key = new Int32Array(n).map((_, i) => i);
-  const compress = (lists: number[][]): { start: Int32Array; list: Int32Array } => {
-    const start = new Int32Array(n + 1);
-    lists.forEach((l, v) => (start[v + 1] = start[v]! + l.length));
-    return { start, list: Int32Array.from(lists.flat()) };
-  };
-  const o = compress(out);
-  const i = compress(inn);
-  return { size: n, vertices: n, outStart: o.start, outList: o.list, inStart: i.start, inList: i.list, pairEdges: o.list.length, key, keys: n, ambiguities: [], ambiguousMentions: 0, mentions: 0, unresolved: 0, pred: new Int32Array(n), roots: [0], inferredKey: new Uint8Array(n), unresolvedRefs: [] };
+  return graphOf(n, out);
 }
 
 /** Distinct pairs with `id` below them, by a search up the reverse edges. */
