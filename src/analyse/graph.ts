@@ -164,8 +164,8 @@ export function buildGraph(diff: ParsedDiff): PairGraph {
     }
   }
   // A run of k candidates used by m mentions is a hub when its edges, at least m × (k - 1)
-  // (a mentioning pair among them has no edge to itself), are more than the hub costs a
-  // walk: m + k edges and one vertex, which the exact reach counts twice.
+  // (a mentioning pair among them has no edge to itself), are at least what the hub costs
+  // a walk: m + k edges and one vertex, which the exact reach counts twice.
   const hubOfRun = new Int32Array(runFrom.length).fill(-1);
   let hubs = 0;
   for (let h = 0; h < runFrom.length; h++) {
