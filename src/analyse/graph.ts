@@ -10,7 +10,7 @@
 // hub → candidates), which keeps every path between pairs, so reach,
 // dominators and components read the same for pairs, with edges linear in
 // mentions + candidates rather than mentions × candidates. A set is a hub
-// only where that is smaller than its edges to each candidate, so the graph
+// only where that is no bigger than its edges to each candidate, so the graph
 // is never bigger than the plain one, and what a walk costs is decided on the
 // plain one's size (`pairEdges`): the report does not depend on the layout.
 
@@ -178,13 +178,8 @@ export function buildGraph(diff: ParsedDiff): PairGraph {
       edges += m * k;
     }
   }
-  const hubFrom = new Int32Array(hubs);
-  const hubTo = new Int32Array(hubs);
-  for (let h = 0; h < runFrom.length; h++) {
-    if (hubOfRun[h]! < 0) continue;
-    hubFrom[hubOfRun[h]!] = runFrom.get(h);
-    hubTo[hubOfRun[h]!] = runTo.get(h);
-  }
+  const runOfHub = new Int32Array(hubs);
+  for (let h = 0; h < runFrom.length; h++) if (hubOfRun[h]! >= 0) runOfHub[hubOfRun[h]!] = h;
   // Where each pair is in byName.ids (-1: none), to know a pair among a hub's candidates.
   const at = new Int32Array(n).fill(-1);
   for (let i = 0; i < byName.ids.length; i++) at[byName.ids[i]!] = i;
@@ -222,7 +217,7 @@ export function buildGraph(diff: ParsedDiff): PairGraph {
   }
   for (let h = 0; h < hubs; h++) {
     outStart[n + h] = e;
-    for (let i = hubFrom[h]!; i < hubTo[h]!; i++) out[e++] = byName.ids[i]!;
+    for (let i = runFrom.get(runOfHub[h]!); i < runTo.get(runOfHub[h]!); i++) out[e++] = byName.ids[i]!;
   }
   outStart[vertices] = e;
   if (e < edges) out = out.slice(0, e);
