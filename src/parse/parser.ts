@@ -77,12 +77,26 @@ const MAX_RANGES = 100;
 const FOLLOWS_A_CHILD = new Set<LineType["type"]>(["inputDiffers", "inputGroup", "alreadyComparedGroup", "envDiffers", "envSkipped"]);
 const ENV_LINE = /^(?:([-+]) )?([^=\s][^=]*)=(.*)$/;
 
+/** Longest string `flat` copies through `scratch` (names and paths; values are packed instead). */
+const ONE_BYTE_MAX = 1024;
+const scratch = Buffer.allocUnsafe(ONE_BYTE_MAX);
+const utf8 = new TextEncoder();
+
 /**
  * A copy of `s` that does not hold on to the line (or the whole read chunk)
  * it was cut from: V8 keeps a substring's parent alive, and a million-line
  * input must not stay in memory because of a few names taken from each line.
  */
 export function flat(s: string): string {
+  // split2 decodes a whole chunk into one string, and a chunk holding any `•`
+  // is two bytes a character, so is every line cut from it. Most of what is
+  // kept (store paths, names) is ASCII: copied through bytes it is one byte a
+  // character, half the size (a store path is 150 bytes of heap, or 88).
+  if (s.length <= ONE_BYTE_MAX) {
+    const { read, written } = utf8.encodeInto(s, scratch);
+    // As many bytes as characters, all of them read: ASCII.
+    if (read === s.length && written === s.length) return scratch.toString("latin1", 0, written);
+  }
   // A concatenation is a rope until read; reading it makes V8 copy it into one
   // string of exactly its length (a slice of a copy, the obvious way, keeps a
   // 32-byte header besides: 9 MB on a million-line input).
