@@ -29,7 +29,7 @@ function env(p: DrvPair, key: string): Extract<Finding, { kind: "envEntry" }> {
   return found[0]!;
 }
 
-const texts = (items: { text: string }[]): string[] => items.map((i) => i.text);
+const texts = (items: readonly { text: string }[]): string[] => items.map((i) => i.text);
 const outputs = (o: string | null): string[] =>
   (o ?? "")
     .replace(/[{}]/g, "")

@@ -7,7 +7,7 @@
 // parser keeps a stack of open pairs and places each line by its column and
 // the section it is in; a line it cannot place is counted, never thrown on.
 
-import { emptyInputStats, INFERRED_NAME, type AlreadyComparedRef, type DrvPair, type Finding, type ForeignLines, type InputStats, type Mentions, type OldNew, type ParsedDiff, type RenderedText } from "../model.js";
+import { emptyInputStats, INFERRED_NAME, type AlreadyComparedRef, type DrvPair, type Finding, type ForeignLines, type InputStats, type Located, type Mentions, OneEach, type OldNew, type ParsedDiff, type RenderedText } from "../model.js";
 import { groupBy, IntColumn } from "../columns.js";
 import { SgrDecoder } from "./ansi.js";
 import { classify, isHeading, leadingSpaces, type LineType } from "./lineTypes.js";
@@ -26,10 +26,12 @@ export interface ParserOptions {
 }
 
 type ListFinding = Extract<Finding, { items: OldNew }>;
+/** A list finding's items while the parser fills them (the model's are read-only). */
+type Lists = { old: Located[]; new: Located[] };
 type EnvEntry = Extract<Finding, { kind: "envEntry" }>;
 
 type Section =
-  | { kind: "list"; finding: ListFinding; contentIndent: number }
+  | { kind: "list"; finding: ListFinding; items: Lists; contentIndent: number }
   | { kind: "arguments"; finding: Extract<Finding, { kind: "arguments" }>; contentIndent: number }
   | { kind: "alreadyComparedGroup"; contentIndent: number }
   | { kind: "sourceContent"; finding: Extract<Finding, { kind: "sourceContent" }>; contentIndent: number }
@@ -155,8 +157,14 @@ function compact(p: DrvPair): void {
   p.findings = p.findings.slice();
   for (const f of p.findings) {
     if (!("items" in f)) continue;
-    if (f.items.old.length > 0) f.items.old = f.items.old.slice();
-    if (f.items.new.length > 0) f.items.new = f.items.new.slice();
+    // The parser made these arrays (list() below): they are its to change.
+    const items = f.items as Lists;
+    if (items.old.length === 1 && items.new.length === 1) {
+      f.items = new OneEach(items.old[0]!, items.new[0]!);
+      continue;
+    }
+    if (items.old.length > 0) items.old = items.old.slice();
+    if (items.new.length > 0) items.new = items.new.slice();
   }
 }
 
@@ -568,13 +576,13 @@ export class DiffParser {
         if (indent !== sec.contentIndent) return false;
         if (t.type === "path") {
           const item = { text: this.intern(`${t.path}:{${t.outputs}}`), line: n };
-          (t.sign === "-" ? sec.finding.items.old : sec.finding.items.new).push(item);
+          (t.sign === "-" ? sec.items.old : sec.items.new).push(item);
           return true;
         }
         if (t.type === "minus" || t.type === "plus") {
           const k = sec.finding.kind;
           const text = k === "inputNameSet" || k === "sourceNameSet" ? this.printed(this.intern(t.text)) : this.intern(t.text);
-          (t.type === "minus" ? sec.finding.items.old : sec.finding.items.new).push({ text, line: n });
+          (t.type === "minus" ? sec.items.old : sec.items.new).push({ text, line: n });
           return true;
         }
         return false;
@@ -723,9 +731,10 @@ export class DiffParser {
     }
     const pair = frame.pair ?? (frame.pair = this.newPair(frame.pendingName || INFERRED_NAME, frame.parent, frame.pendingLine || n));
     const list = (kind: ListFinding["kind"], extra: Record<string, string> = {}, contentIndent = indent + 4): void => {
-      const finding = { kind, line: n, items: { old: [], new: [] }, ...extra } as unknown as ListFinding;
+      const items: Lists = { old: [], new: [] };
+      const finding = { kind, line: n, items, ...extra } as unknown as ListFinding;
       pair.findings.push(finding);
-      frame.section = { kind: "list", finding, contentIndent };
+      frame.section = { kind: "list", finding, items, contentIndent };
     };
     switch (t.type) {
       case "inputDiffers":
@@ -1061,7 +1070,7 @@ export class DiffParser {
       if (sec.kind === "list") {
         // A builder, platform or hash algorithm is one old and one new line: with both, nothing is missing.
         const single = sec.finding.kind === "builder" || sec.finding.kind === "platform" || sec.finding.kind === "hashAlgorithm";
-        const items = sec.finding.items;
+        const items = sec.items;
         if (!single || items.old.length === 0 || items.new.length === 0 || reason.startsWith("its last line")) sec.finding.incomplete = true;
       } else if (sec.kind === "arguments" || sec.kind === "sourceContent") sec.finding.incomplete = true;
       else if (sec.kind === "env" && sec.last && !sec.lastWasBlock) {
@@ -1122,7 +1131,7 @@ export class DiffParser {
   private sectionIsEmpty(sec: Section): boolean {
     switch (sec.kind) {
       case "list":
-        return sec.finding.items.old.length === 0 && sec.finding.items.new.length === 0;
+        return sec.items.old.length === 0 && sec.items.new.length === 0;
       case "arguments":
         return sec.finding.args.length === 0;
       case "env":

@@ -3,7 +3,7 @@
 // value that differs only in those paths counts as unchanged. Both the parser
 // (judging values as each pair closes) and findCauses read it.
 
-import type { Finding, OldNew } from "../model.js";
+import type { Finding, Located, OldNew } from "../model.js";
 import { parseDrvName } from "./names.js";
 import type { SubstitutionContext } from "./substitution.js";
 
@@ -20,7 +20,7 @@ export interface NameChanges {
 
 /** Split a name-set change into version bumps (same package name) and additions/removals. */
 export function splitNameSet(items: OldNew): NameChanges {
-  const byPname = new Map<string, { old: OldNew["old"]; new: OldNew["new"] }>();
+  const byPname = new Map<string, { old: Located[]; new: Located[] }>();
   const oldNames = new Set(items.old.map((i) => i.text));
   const kept = items.new.filter((i) => oldNames.has(i.text));
   const keptNames = new Set(kept.map((i) => i.text));

@@ -1,0 +1,75 @@
+// A list of one old and one new line (a builder, a platform) is kept as a
+// OneEach once its pair is done; it must read exactly as the arrays it
+// replaces, and a list of any other shape must stay as it was printed.
+import { describe, expect, it } from "vitest";
+import { OneEach, type Finding, type OldNew } from "../src/model.js";
+import { parseText } from "../src/parse/parser.js";
+import { doc, pairLines, sp } from "./fixtures.js";
+
+const plain = (items: OldNew): { old: unknown[]; new: unknown[] } => ({ old: [...items.old], new: [...items.new] });
+const listOf = (findings: Finding[], kind: Finding["kind"]): OldNew => {
+  const f = findings.find((x) => x.kind === kind);
+  if (!f || !("items" in f)) throw new Error(`no ${kind} list`);
+  return f.items;
+};
+
+describe("OneEach", () => {
+  it("reads as one old and one new Located", () => {
+    const items = new OneEach({ text: "a", line: 3 }, { text: "b", line: 4 });
+    expect(plain(items)).toEqual({ old: [{ text: "a", line: 3 }], new: [{ text: "b", line: 4 }] });
+    expect(items.old.length).toBe(1);
+    expect(items.new[0]!.text).toBe("b");
+  });
+
+  it("gives a new list on each read: a caller cannot change what the next one reads", () => {
+    const items = new OneEach({ text: "a", line: 3 }, { text: "b", line: 4 });
+    (items.old as { text: string; line: number }[]).push({ text: "x", line: 9 });
+    (items.old[0] as { text: string }).text = "changed";
+    expect(plain(items).old).toEqual([{ text: "a", line: 3 }]);
+  });
+});
+
+describe("the parser's lists once their pair is done", () => {
+  const d = parseText(
+    doc(
+      ...pairLines(0, "hello-2.12"),
+      "• The builders do not match",
+      `    - ${sp("a", "bash-5.2p37")}/bin/bash`,
+      `    + ${sp("b", "bash-5.2p37")}/bin/bash`,
+      "• The set of input derivation names do not match:",
+      "    - zstd-1.5.6",
+      "    + zstd-1.5.7",
+      "    + xz-5.6.3",
+      "• The platforms do not match",
+      "    + aarch64-linux",
+    ),
+  );
+  const findings = d.pairs[0]!.findings;
+
+  it("a builder of one line each is a OneEach with its texts and lines", () => {
+    const items = listOf(findings, "builder");
+    expect(items).toBeInstanceOf(OneEach);
+    expect(plain(items)).toEqual({
+      old: [{ text: `${sp("a", "bash-5.2p37")}/bin/bash`, line: 4 }],
+      new: [{ text: `${sp("b", "bash-5.2p37")}/bin/bash`, line: 5 }],
+    });
+  });
+
+  it("a list of one old and two new lines stays its arrays, in order", () => {
+    const items = listOf(findings, "inputNameSet");
+    expect(items).not.toBeInstanceOf(OneEach);
+    expect(plain(items)).toEqual({
+      old: [{ text: "zstd-1.5.6", line: 7 }],
+      new: [
+        { text: "zstd-1.5.7", line: 8 },
+        { text: "xz-5.6.3", line: 9 },
+      ],
+    });
+  });
+
+  it("a list with nothing on one side stays its arrays", () => {
+    const items = listOf(findings, "platform");
+    expect(items).not.toBeInstanceOf(OneEach);
+    expect(plain(items)).toEqual({ old: [], new: [{ text: "aarch64-linux", line: 11 }] });
+  });
+});
