@@ -271,11 +271,16 @@ export interface Mentions {
   name: Int32Array;
   /** Its line, negative for the `single` form. */
   line: Int32Array;
+  /**
+   * Each pair's own name as an index into ParsedDiff.names, or -1 when no
+   * mention names it: which pairs a mention of a name can mean.
+   */
+  pairName: Int32Array;
 }
 
 /** No mentions under any of `pairs` pairs (a closure read directly knows its links exactly). */
 export function noMentions(pairs: number): Mentions {
-  return { start: new Int32Array(pairs + 1), name: new Int32Array(0), line: new Int32Array(0) };
+  return { start: new Int32Array(pairs + 1), name: new Int32Array(0), line: new Int32Array(0), pairName: new Int32Array(pairs).fill(-1) };
 }
 
 export interface ParsedDiff {

@@ -955,6 +955,29 @@ describe("older wordings", () => {
     ]);
     expect(pairNamed(d, "iptables-1.8.10").envSkippedLine).toBe(10);
   });
+
+  it("numbers each pair's name among the mentioned names (-1 when none mentions it)", () => {
+    const text = doc(
+      pairLines(0, TOP),
+      "• The input derivation named `libmnl-1.0.5` differs",
+      pairLines(2, "libmnl-1.0.5"),
+      "  • Skipping environment comparison",
+      "• The input derivation named `iptables-1.8.10` differs",
+      pairLines(2, "iptables-1.8.10"),
+      "  • Input derivations differ but have already been compared",
+      "      libnftnl-1.2.8",
+      "      libmnl-1.0.5",
+      "  • Skipping environment comparison",
+      "• Skipping environment comparison",
+    );
+    const d = parseText(text);
+    expect(d.names).toEqual(["libnftnl-1.2.8", "libmnl-1.0.5"]);
+    expect(d.pairs.map((p) => [p.name, d.mentions.pairName[p.id]])).toEqual([
+      [TOP, -1],
+      ["libmnl-1.0.5", 1],
+      ["iptables-1.8.10", -1],
+    ]);
+  });
 });
 
 describe("pasted fragments", () => {

@@ -288,16 +288,15 @@ export function buildGraph(diff: ParsedDiff): PairGraph {
 export function firstPrintingsByName(diff: ParsedDiff, key: Int32Array, keys: number): { start: Int32Array; ids: Int32Array; firstLine: Int32Array } {
   const names = diff.names.length;
   if (names === 0) return { start: new Int32Array(1), ids: new Int32Array(0), firstLine: new Int32Array(0) };
-  const idOf = new Map<string, number>();
-  diff.names.forEach((name, i) => idOf.set(name, i));
+  const { pairName } = diff.mentions;
   const seenKey = new Uint8Array(keys);
   const owner = new IntColumn();
   const member = new IntColumn();
   for (const p of diff.pairs) {
     if (p.inferred || seenKey[key[p.id]!]) continue;
     seenKey[key[p.id]!] = 1;
-    const id = idOf.get(p.name);
-    if (id === undefined) continue; // never mentioned
+    const id = pairName[p.id]!;
+    if (id < 0) continue; // never mentioned
     owner.push(id);
     member.push(p.id);
   }

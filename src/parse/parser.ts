@@ -456,7 +456,10 @@ export class DiffParser {
       name[i] = this.mentionName.get(order[i]!);
       line[i] = this.mentionLine.get(order[i]!);
     }
-    return { start, name, line };
+    // Looked up here, in the Map the mentions were numbered with, not in a second one built by analysis.
+    const pairName = new Int32Array(this.pairs.length);
+    for (const p of this.pairs) pairName[p.id] = this.nameIds.get(p.name) ?? -1;
+    return { start, name, line, pairName };
   }
 
   // ---------------------------------------------------------------- lines
