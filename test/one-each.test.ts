@@ -73,3 +73,56 @@ describe("the parser's lists once their pair is done", () => {
     expect(plain(items)).toEqual({ old: [], new: [{ text: "aarch64-linux", line: 11 }] });
   });
 });
+
+describe("lists of two or more lines a side, filled as their lines come", () => {
+  const d = parseText(
+    doc(
+      ...pairLines(0, "hello-2.12"),
+      "• The set of input derivation names do not match:",
+      "    - zstd-1.5.6",
+      "    + zstd-1.5.7",
+      "    - xz-5.6.2",
+      "    + xz-5.6.3",
+      "• The set of input source names do not match:",
+      "    + a.patch",
+      "    - b.patch",
+      "    + c.patch",
+      "    + d.patch",
+      "    - e.patch",
+    ),
+  );
+  const findings = d.pairs[0]!.findings;
+
+  it("two old and two new lines are two arrays of two, each side in input order", () => {
+    const items = listOf(findings, "inputNameSet");
+    expect(items).not.toBeInstanceOf(OneEach);
+    expect(plain(items)).toEqual({
+      old: [
+        { text: "zstd-1.5.6", line: 4 },
+        { text: "xz-5.6.2", line: 6 },
+      ],
+      new: [
+        { text: "zstd-1.5.7", line: 5 },
+        { text: "xz-5.6.3", line: 7 },
+      ],
+    });
+  });
+
+  it("interleaved sides keep each side's order, its first line included", () => {
+    expect(plain(listOf(findings, "sourceNameSet"))).toEqual({
+      old: [
+        { text: "b.patch", line: 10 },
+        { text: "e.patch", line: 13 },
+      ],
+      new: [
+        { text: "a.patch", line: 9 },
+        { text: "c.patch", line: 11 },
+        { text: "d.patch", line: 12 },
+      ],
+    });
+  });
+
+  it("a pair's findings are in the order their headings came", () => {
+    expect(findings.map((f) => f.kind)).toEqual(["inputNameSet", "sourceNameSet"]);
+  });
+});

@@ -26,12 +26,79 @@ export interface ParserOptions {
 }
 
 type ListFinding = Extract<Finding, { items: OldNew }>;
-/** A list finding's items while the parser fills them (the model's are read-only). */
-type Lists = { old: Located[]; new: Located[] };
 type EnvEntry = Extract<Finding, { kind: "envEntry" }>;
 
+/**
+ * A `- x` / `+ x` list while the parser fills it, and its finding's items until
+ * the pair is done (compact() then puts `done()` in their place). A side's first
+ * line is kept as two fields and a second one starts an array: most lists of a
+ * rebuild are a builder's one old and one new line, which so become a OneEach
+ * with no array or Located made in between. Made and dropped for every pair,
+ * those were garbage the old generation kept (nothing collects it before a run ends).
+ */
+class ListSection implements OldNew {
+  readonly kind = "list";
+  oldCount = 0;
+  newCount = 0;
+  private oldText = "";
+  private oldLine = 0;
+  private newText = "";
+  private newLine = 0;
+  /** From a side's second line on: all of that side's lines, the first included. */
+  private oldAll: Located[] | null = null;
+  private newAll: Located[] | null = null;
+
+  constructor(
+    readonly finding: ListFinding,
+    readonly contentIndent: number,
+  ) {}
+
+  add(side: "old" | "new", text: string, line: number): void {
+    if (side === "old") {
+      if (this.oldCount === 0) {
+        this.oldText = text;
+        this.oldLine = line;
+      } else if (this.oldAll) this.oldAll.push({ text, line });
+      else this.oldAll = [{ text: this.oldText, line: this.oldLine }, { text, line }];
+      this.oldCount++;
+    } else {
+      if (this.newCount === 0) {
+        this.newText = text;
+        this.newLine = line;
+      } else if (this.newAll) this.newAll.push({ text, line });
+      else this.newAll = [{ text: this.newText, line: this.newLine }, { text, line }];
+      this.newCount++;
+    }
+  }
+
+  /** Read before the pair is done (a long value's judge reads the pair's name sets). */
+  get old(): readonly Located[] {
+    return side(this.oldCount, this.oldAll, this.oldText, this.oldLine);
+  }
+
+  get new(): readonly Located[] {
+    return side(this.newCount, this.newAll, this.newText, this.newLine);
+  }
+
+  /** The items as the model keeps them: a OneEach, or arrays of their exact size. */
+  done(): OldNew {
+    if (this.oldCount === 1 && this.newCount === 1) return new OneEach({ text: this.oldText, line: this.oldLine }, { text: this.newText, line: this.newLine });
+    return { old: side(this.oldCount, exact(this.oldAll), this.oldText, this.oldLine), new: side(this.newCount, exact(this.newAll), this.newText, this.newLine) };
+  }
+}
+
+function side(count: number, all: Located[] | null, text: string, line: number): Located[] {
+  if (all) return all;
+  return count === 0 ? [] : [{ text, line }];
+}
+
+/** An array grown by push at its exact size (one of two, made as a literal, already is). */
+function exact(a: Located[] | null): Located[] | null {
+  return a && a.length > 2 ? a.slice() : a;
+}
+
 type Section =
-  | { kind: "list"; finding: ListFinding; items: Lists; contentIndent: number }
+  | ListSection
   | { kind: "arguments"; finding: Extract<Finding, { kind: "arguments" }>; contentIndent: number }
   | { kind: "alreadyComparedGroup"; contentIndent: number }
   | { kind: "sourceContent"; finding: Extract<Finding, { kind: "sourceContent" }>; contentIndent: number }
@@ -152,20 +219,23 @@ function dropText(entry: { value: RenderedText }): void {
  * has a few hundred thousand of them).
  */
 function compact(p: DrvPair): void {
-  if (p.children.length > 0) p.children = p.children.slice();
-  if (p.findings.length === 0) return;
-  p.findings = p.findings.slice();
-  for (const f of p.findings) {
-    if (!("items" in f)) continue;
-    // The parser made these arrays (list() below): they are its to change.
-    const items = f.items as Lists;
-    if (items.old.length === 1 && items.new.length === 1) {
-      f.items = new OneEach(items.old[0]!, items.new[0]!);
-      continue;
-    }
-    if (items.old.length > 0) items.old = items.old.slice();
-    if (items.new.length > 0) items.new = items.new.slice();
-  }
+  // One child or finding is an array literal of one already (see addChild, addFinding).
+  if (p.children.length > 1) p.children = p.children.slice();
+  if (p.findings.length > 1) p.findings = p.findings.slice();
+  for (const f of p.findings) if ("items" in f && f.items instanceof ListSection) f.items = f.items.done();
+}
+
+/**
+ * What a pair starts with for its children and findings: no array of its own
+ * until it has one (most pairs have no children). Frozen, so a push to it fails loudly.
+ */
+const NONE: never[] = Object.freeze([]) as unknown as never[];
+
+/** The first item of a pair's list is a literal array of one, not an array grown by push (room for 17). */
+function addTo<T>(list: T[], item: T): T[] {
+  if (list.length === 0) return [item];
+  list.push(item);
+  return list;
 }
 
 /** The sections nix-diff prints after a pair's builder and arguments, which may explain them. */
@@ -578,14 +648,13 @@ export class DiffParser {
       case "list":
         if (indent !== sec.contentIndent) return false;
         if (t.type === "path") {
-          const item = { text: this.intern(`${t.path}:{${t.outputs}}`), line: n };
-          (t.sign === "-" ? sec.items.old : sec.items.new).push(item);
+          sec.add(t.sign === "-" ? "old" : "new", this.intern(`${t.path}:{${t.outputs}}`), n);
           return true;
         }
         if (t.type === "minus" || t.type === "plus") {
           const k = sec.finding.kind;
           const text = k === "inputNameSet" || k === "sourceNameSet" ? this.printed(this.intern(t.text)) : this.intern(t.text);
-          (t.type === "minus" ? sec.items.old : sec.items.new).push({ text, line: n });
+          sec.add(t.type === "minus" ? "old" : "new", text, n);
           return true;
         }
         return false;
@@ -653,7 +722,7 @@ export class DiffParser {
           const side = sign === "-" ? "old" : sign === "+" ? "new" : "both";
           const rendered: RenderedText = { text: "", firstLine: n, lastLine: n, cut: false };
           const entry: EnvEntry = { kind: "envEntry", line: n, key, side, value: rendered };
-          frame.pair!.findings.push(entry);
+          frame.pair!.findings = addTo(frame.pair!.findings, entry);
           sec.last = entry;
           sec.group = group;
           sec.lastKey = key;
@@ -733,12 +802,6 @@ export class DiffParser {
       return;
     }
     const pair = frame.pair ?? (frame.pair = this.newPair(frame.pendingName || INFERRED_NAME, frame.parent, frame.pendingLine || n));
-    const list = (kind: ListFinding["kind"], extra: Record<string, string> = {}, contentIndent = indent + 4): void => {
-      const items: Lists = { old: [], new: [] };
-      const finding = { kind, line: n, items, ...extra } as unknown as ListFinding;
-      pair.findings.push(finding);
-      frame.section = { kind: "list", finding, items, contentIndent };
-    };
     switch (t.type) {
       case "inputDiffers":
         this.wordings.add(t.legacy ? "<1.0.11" : ">=1.0.11");
@@ -769,34 +832,34 @@ export class DiffParser {
       case "sourceNameSet":
       case "sourceSet":
         if (t.type === "sourceSet") this.wordings.add("<1.0.11");
-        list(t.type);
+        this.openList(frame, pair, t.type, n, indent + 4);
         return;
       case "inputNameSet":
         if (t.legacy) this.wordings.add("<1.0.11");
-        list("inputNameSet");
+        this.openList(frame, pair, "inputNameSet", n, indent + 4);
         return;
       case "inputGroup":
-        list("inputGroup", { name: this.printed(this.intern(t.name)) });
+        this.openList(frame, pair, "inputGroup", n, indent + 4, { name: this.printed(this.intern(t.name)) });
         return;
       case "sourcePaths":
-        list("sourcePaths", { name: this.printed(this.intern(t.name)) });
+        this.openList(frame, pair, "sourcePaths", n, indent + 4, { name: this.printed(this.intern(t.name)) });
         return;
       case "hashOutput":
         frame.section = { kind: "hashOutput", output: this.intern(t.output) };
         return;
       case "hashAlgorithm": {
-        list("hashAlgorithm", { output: previous?.kind === "hashOutput" ? previous.output : "out" }, indent + 8);
+        this.openList(frame, pair, "hashAlgorithm", n, indent + 8, { output: previous?.kind === "hashOutput" ? previous.output : "out" });
         return;
       }
       case "arguments": {
         const finding: Extract<Finding, { kind: "arguments" }> = { kind: "arguments", line: n, args: [] };
-        pair.findings.push(finding);
+        pair.findings = addTo(pair.findings, finding);
         frame.section = { kind: "arguments", finding, contentIndent: indent + 4 };
         return;
       }
       case "sourceContent": {
         const finding: Extract<Finding, { kind: "sourceContent" }> = { kind: "sourceContent", line: n, name: this.printed(this.intern(t.name)), diff: null };
-        pair.findings.push(finding);
+        pair.findings = addTo(pair.findings, finding);
         frame.section = { kind: "sourceContent", finding, contentIndent: indent + 4 };
         return;
       }
@@ -813,6 +876,16 @@ export class DiffParser {
   }
 
   // ---------------------------------------------------------------- helpers
+
+  /** A heading whose `- x` / `+ x` lines follow at `contentIndent`. */
+  private openList(frame: Frame, pair: DrvPair, kind: ListFinding["kind"], n: number, contentIndent: number, extra?: Record<string, string>): void {
+    // The finding's items are its section until the pair is done (see ListSection).
+    const finding = { kind, line: n, items: null as unknown as OldNew, ...extra } as ListFinding;
+    const section = new ListSection(finding, contentIndent);
+    finding.items = section;
+    pair.findings = addTo(pair.findings, finding);
+    frame.section = section;
+  }
 
   /**
    * A path line that lost its end (`cut -c1-80` of a deep pair): where the
@@ -891,7 +964,7 @@ export class DiffParser {
         const prevRoot = this.roots.indexOf(child.id);
         if (prevRoot >= 0) this.roots.splice(prevRoot, 1);
         child.parent = pair.id;
-        pair.children.push(child.id);
+        pair.children = addTo(pair.children, child.id);
         pair.firstLine = Math.min(pair.firstLine, child.firstLine);
       } else {
         oldBottom.parent = pair;
@@ -926,14 +999,14 @@ export class DiffParser {
       lastLine: line,
       status: "expanded",
       inferred: false,
-      children: [],
+      children: NONE,
       mentionCount: 0,
-      findings: [],
+      findings: NONE,
       envSkippedLine: null,
       envShownLine: null,
     };
     this.pairs.push(pair);
-    if (parent) parent.children.push(pair.id);
+    if (parent) parent.children = addTo(parent.children, pair.id);
     return pair;
   }
 
@@ -1073,8 +1146,7 @@ export class DiffParser {
       if (sec.kind === "list") {
         // A builder, platform or hash algorithm is one old and one new line: with both, nothing is missing.
         const single = sec.finding.kind === "builder" || sec.finding.kind === "platform" || sec.finding.kind === "hashAlgorithm";
-        const items = sec.items;
-        if (!single || items.old.length === 0 || items.new.length === 0 || reason.startsWith("its last line")) sec.finding.incomplete = true;
+        if (!single || sec.oldCount === 0 || sec.newCount === 0 || reason.startsWith("its last line")) sec.finding.incomplete = true;
       } else if (sec.kind === "arguments" || sec.kind === "sourceContent") sec.finding.incomplete = true;
       else if (sec.kind === "env" && sec.last && !sec.lastWasBlock) {
         // Each entry is whole once the next begins; the last one only if its spans are closed and its line is whole.
@@ -1134,7 +1206,7 @@ export class DiffParser {
   private sectionIsEmpty(sec: Section): boolean {
     switch (sec.kind) {
       case "list":
-        return sec.items.old.length === 0 && sec.items.new.length === 0;
+        return sec.oldCount === 0 && sec.newCount === 0;
       case "arguments":
         return sec.finding.args.length === 0;
       case "env":
