@@ -126,3 +126,34 @@ describe("lists of two or more lines a side, filled as their lines come", () => 
     expect(findings.map((f) => f.kind)).toEqual(["inputNameSet", "sourceNameSet"]);
   });
 });
+
+describe("a pair that ends inside a list, then another pair", () => {
+  // Each pair's last section is its builder (nothing after it closes the list
+  // but the next pair's heading): each must keep its own lines.
+  const child = (name: string, bash: string): string[] => [
+    `• The input derivation named \`${name}\` differs`,
+    ...pairLines(2, name),
+    "  • The builders do not match",
+    `      - ${sp("a", bash)}/bin/bash`,
+    `      + ${sp("b", bash)}/bin/bash`,
+    "  • The platforms do not match",
+    "      - x86_64-linux",
+    `      + aarch64-${name}`,
+    `      + riscv64-${name}`,
+  ];
+  const d = parseText(doc(...pairLines(0, "top-1"), ...child("one-1", "bash-5.1"), ...child("two-2", "bash-5.2"), ...child("three-3", "bash-5.3")));
+
+  it("each keeps its own lists", () => {
+    expect(d.pairs.map((p) => [p.name, p.depth])).toEqual([["top-1", 0], ["one-1", 1], ["two-2", 1], ["three-3", 1]]);
+    const byName = new Map(d.pairs.map((p) => [p.name, p.findings]));
+    for (const [name, bash] of [["one-1", "bash-5.1"], ["two-2", "bash-5.2"], ["three-3", "bash-5.3"]] as const) {
+      const findings = byName.get(name)!;
+      expect(plain(listOf(findings, "builder")).old.map((l) => (l as { text: string }).text)).toEqual([`${sp("a", bash)}/bin/bash`]);
+      expect(plain(listOf(findings, "platform")).new.map((l) => (l as { text: string }).text)).toEqual([`aarch64-${name}`, `riscv64-${name}`]);
+    }
+  });
+
+  it("a list a pair ended inside is its finished form, not the section that filled it", () => {
+    for (const p of d.pairs) for (const f of p.findings) if ("items" in f) expect(f.items.constructor.name).toMatch(/^(OneEach|Object)$/);
+  });
+});

@@ -30,14 +30,17 @@ type EnvEntry = Extract<Finding, { kind: "envEntry" }>;
 
 /**
  * A `- x` / `+ x` list while the parser fills it, and its finding's items until
- * the pair is done (compact() then puts `done()` in their place). A side's first
- * line is kept as two fields and a second one starts an array: most lists of a
- * rebuild are a builder's one old and one new line, which so become a OneEach
- * with no array or Located made in between. Made and dropped for every pair,
- * those were garbage the old generation kept (nothing collects it before a run ends).
+ * the section ends (closeSection() then puts `done()` in their place). A side's
+ * first line is kept as two fields and a second one starts an array: most lists
+ * of a rebuild are a builder's one old and one new line, which so become a
+ * OneEach with no array or Located made in between. Each frame reuses one (see
+ * Frame.list). Made and dropped for every pair, such objects were garbage the
+ * old generation kept (nothing collects it before a run ends).
  */
 class ListSection implements OldNew {
   readonly kind = "list";
+  finding: ListFinding;
+  contentIndent: number;
   oldCount = 0;
   newCount = 0;
   private oldText = "";
@@ -48,10 +51,19 @@ class ListSection implements OldNew {
   private oldAll: Located[] | null = null;
   private newAll: Located[] | null = null;
 
-  constructor(
-    readonly finding: ListFinding,
-    readonly contentIndent: number,
-  ) {}
+  constructor(finding: ListFinding, contentIndent: number) {
+    this.finding = finding;
+    this.contentIndent = contentIndent;
+  }
+
+  /** Start the frame's next list (the last one's items are done and in its finding). */
+  reset(finding: ListFinding, contentIndent: number): void {
+    this.finding = finding;
+    this.contentIndent = contentIndent;
+    this.oldCount = this.newCount = 0;
+    this.oldText = this.newText = "";
+    this.oldAll = this.newAll = null;
+  }
 
   add(side: "old" | "new", text: string, line: number): void {
     if (side === "old") {
@@ -121,6 +133,8 @@ interface Frame {
   parent: DrvPair | null;
   indent: number;
   section: Section | null;
+  /** The list section this frame fills whenever it has one open (one object, reused). */
+  list: ListSection | null;
 }
 
 interface Block {
@@ -219,10 +233,9 @@ function dropText(entry: { value: RenderedText }): void {
  * has a few hundred thousand of them).
  */
 function compact(p: DrvPair): void {
-  // One child or finding is an array literal of one already (see addChild, addFinding).
+  // One child or finding is an array literal of one already (see addTo).
   if (p.children.length > 1) p.children = p.children.slice();
   if (p.findings.length > 1) p.findings = p.findings.slice();
-  for (const f of p.findings) if ("items" in f && f.items instanceof ListSection) f.items = f.items.done();
 }
 
 /**
@@ -320,6 +333,8 @@ export class DiffParser {
   private readonly pairs: DrvPair[] = [];
   private readonly roots: number[] = [];
   private stack: Frame[] = [];
+  /** Frames closed, for the next pairs (see frame()). */
+  private readonly spareFrames: Frame[] = [];
   private block: Block | null = null;
   private lineNo = 0;
   private readonly decoder = new SgrDecoder();
@@ -772,7 +787,7 @@ export class DiffParser {
     this.setPath(root, t);
     this.roots.push(root.id);
     this.stats.documents++;
-    this.stack.push({ pair: root, pendingName: "", pendingLine: n, parent: null, indent, section: null });
+    this.stack.push(this.frame(root, "", n, null, indent));
   }
 
   private onHeading(t: LineType, indent: number, n: number, line: string): void {
@@ -792,7 +807,7 @@ export class DiffParser {
     this.closeFramesAbove(fi);
     const frame = this.stack[fi]!;
     const previous = frame.section;
-    frame.section = null;
+    this.closeSection(frame);
 
     if (t.type === "alreadyCompared" && !frame.pair) {
       // 1.0.20 and older: `The input derivation named x differs` + this line = a back-reference.
@@ -805,7 +820,7 @@ export class DiffParser {
     switch (t.type) {
       case "inputDiffers":
         this.wordings.add(t.legacy ? "<1.0.11" : ">=1.0.11");
-        this.stack.push({ pair: null, pendingName: this.printed(this.intern(t.name)), pendingLine: n, parent: pair, indent: indent + 2, section: null });
+        this.stack.push(this.frame(null, this.printed(this.intern(t.name)), n, pair, indent + 2));
         return;
       case "alreadyCompared":
         // Without the heading above it (a fragment): this pair was shown earlier.
@@ -879,12 +894,36 @@ export class DiffParser {
 
   /** A heading whose `- x` / `+ x` lines follow at `contentIndent`. */
   private openList(frame: Frame, pair: DrvPair, kind: ListFinding["kind"], n: number, contentIndent: number, extra?: Record<string, string>): void {
-    // The finding's items are its section until the pair is done (see ListSection).
+    // The finding's items are its section until the section ends (see ListSection).
     const finding = { kind, line: n, items: null as unknown as OldNew, ...extra } as ListFinding;
-    const section = new ListSection(finding, contentIndent);
+    let section = frame.list;
+    if (section) section.reset(finding, contentIndent);
+    else section = frame.list = new ListSection(finding, contentIndent);
     finding.items = section;
     pair.findings = addTo(pair.findings, finding);
     frame.section = section;
+  }
+
+  /** A frame's section ends: a list's items, done, take the place of the section that was filling them. */
+  private closeSection(frame: Frame): void {
+    const sec = frame.section;
+    if (sec?.kind === "list") sec.finding.items = sec.done();
+    frame.section = null;
+  }
+
+  /**
+   * A frame for the stack, reusing one that was closed: a frame for every pair
+   * (and its list section) were garbage kept by the old generation.
+   */
+  private frame(pair: DrvPair | null, pendingName: string, pendingLine: number, parent: DrvPair | null, indent: number): Frame {
+    const f = this.spareFrames.pop();
+    if (!f) return { pair, pendingName, pendingLine, parent, indent, section: null, list: null };
+    f.pair = pair;
+    f.pendingName = pendingName;
+    f.pendingLine = pendingLine;
+    f.parent = parent;
+    f.indent = indent;
+    return f;
   }
 
   /**
@@ -940,6 +979,7 @@ export class DiffParser {
   private closeFramesAbove(index: number): void {
     while (this.stack.length > index + 1) {
       const f = this.stack.pop()!;
+      this.closeSection(f);
       if (f.pair) {
         f.pair.lastLine = Math.max(f.pair.lastLine, this.placedUpTo);
         compact(f.pair);
@@ -950,6 +990,8 @@ export class DiffParser {
         // `The input derivation named x differs` with nothing under it: keep the mention.
         this.addRef(f.parent, this.nameId(f.pendingName), f.pendingLine, "single");
       }
+      f.pair = f.parent = null;
+      this.spareFrames.push(f);
     }
   }
 
@@ -973,7 +1015,7 @@ export class DiffParser {
       this.stats.documents++;
     }
     this.roots.push(pair.id);
-    this.stack.unshift({ pair, pendingName: "", pendingLine: n, parent: null, indent, section: null });
+    this.stack.unshift(this.frame(pair, "", n, null, indent));
   }
 
   private intern(s: string): string {
