@@ -3,7 +3,7 @@
 // compared with Node's limit, and past a share of it drvsquash stops with
 // exit 2 and says which limit it reached and how to raise it.
 
-import { getHeapSpaceStatistics, getHeapStatistics, setFlagsFromString } from "node:v8";
+import { getHeapSpaceStatistics, getHeapStatistics } from "node:v8";
 import { InputError } from "./read.js";
 
 // Analysis and rendering take about three quarters again of what the parsed
@@ -36,45 +36,11 @@ function refusal(used: number, limit: number, when: string): InputError {
   );
 }
 
-/**
- * Semi-space size past which the young generation is not let grow (bytes).
- * V8 doubles it, up to 16 MB, whenever much of it survives a scavenge, and
- * while a big input is read most of it does (the parsed tree is made there
- * before it is promoted): a million-line run's two semi-spaces then take
- * 32 MB. Held at 8 MB, peak RSS falls by 12 MB (default form) and 20 MB
- * (`--environment`) for 2-4 % more time in scavenges; at 4 MB the default
- * form gains 10 MB more, but the environment form's long values, copied by
- * four times the scavenges, cost 8 % (bench/PROFILE.md, seventh session).
- */
-const YOUNG_SEMI_SPACE_CAP = 8 * 1048576;
-/**
- * V8 versions on which that was measured (Node 20's): another V8 might not
- * know the flag, and would print an error line on stderr.
- */
-const YOUNG_CAP_V8 = /^11\./;
-
-/**
- * Stop the young generation's growth once it is YOUNG_SEMI_SPACE_CAP a
- * semi-space. `--max-semi-space-size` works only on node's command line, but
- * V8 reads the growth factor each time it would grow new space, so setting it
- * to 1 then takes effect (it changes only when V8 collects, never what).
- * Returns whether it is (now or already) capped.
- */
-export function capYoungGeneration(newSpaceBytes: number, v8Version: string = process.versions.v8): boolean {
-  if (youngCapped) return true;
-  if (!YOUNG_CAP_V8.test(v8Version) || newSpaceBytes < 2 * YOUNG_SEMI_SPACE_CAP) return false;
-  setFlagsFromString("--semi-space-growth-factor=1");
-  youngCapped = true;
-  return true;
-}
-let youngCapped = false;
-
 /** Call now and then while reading: throws when the heap stays past READ_SHARE of its limit. */
 export class MemoryGuard {
   private over = 0;
 
   check(): void {
-    capYoungGeneration(getHeapSpaceStatistics().find((x) => x.space_name === "new_space")?.space_size ?? 0);
     const h = oldGeneration();
     // Garbage counts as used until the next collection: refuse only when two checks in a row are over.
     if (h.used > h.limit * READ_SHARE) this.over++;
