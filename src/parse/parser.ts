@@ -41,15 +41,8 @@ class ListSection implements OldNew {
   readonly kind = "list";
   finding: ListFinding;
   contentIndent: number;
-  oldCount = 0;
-  newCount = 0;
-  private oldText = "";
-  private oldLine = 0;
-  private newText = "";
-  private newLine = 0;
-  /** From a side's second line on: all of that side's lines, the first included. */
-  private oldAll: Located[] | null = null;
-  private newAll: Located[] | null = null;
+  readonly oldSide = new SideFill();
+  readonly newSide = new SideFill();
 
   constructor(finding: ListFinding, contentIndent: number) {
     this.finding = finding;
@@ -60,53 +53,64 @@ class ListSection implements OldNew {
   reset(finding: ListFinding, contentIndent: number): void {
     this.finding = finding;
     this.contentIndent = contentIndent;
-    this.oldCount = this.newCount = 0;
-    this.oldText = this.newText = "";
-    this.oldAll = this.newAll = null;
+    this.oldSide.reset();
+    this.newSide.reset();
   }
 
-  add(side: "old" | "new", text: string, line: number): void {
-    if (side === "old") {
-      if (this.oldCount === 0) {
-        this.oldText = text;
-        this.oldLine = line;
-      } else if (this.oldAll) this.oldAll.push({ text, line });
-      else this.oldAll = [{ text: this.oldText, line: this.oldLine }, { text, line }];
-      this.oldCount++;
-    } else {
-      if (this.newCount === 0) {
-        this.newText = text;
-        this.newLine = line;
-      } else if (this.newAll) this.newAll.push({ text, line });
-      else this.newAll = [{ text: this.newText, line: this.newLine }, { text, line }];
-      this.newCount++;
-    }
-  }
-
-  /** Read before the pair is done (a long value's judge reads the pair's name sets). */
+  /** Read before the section ends (a long value's judge reads the pair's name sets). */
   get old(): readonly Located[] {
-    return side(this.oldCount, this.oldAll, this.oldText, this.oldLine);
+    return this.oldSide.read();
   }
 
   get new(): readonly Located[] {
-    return side(this.newCount, this.newAll, this.newText, this.newLine);
+    return this.newSide.read();
   }
 
   /** The items as the model keeps them: a OneEach, or arrays of their exact size. */
   done(): OldNew {
-    if (this.oldCount === 1 && this.newCount === 1) return new OneEach({ text: this.oldText, line: this.oldLine }, { text: this.newText, line: this.newLine });
-    return { old: side(this.oldCount, exact(this.oldAll), this.oldText, this.oldLine), new: side(this.newCount, exact(this.newAll), this.newText, this.newLine) };
+    if (this.oldSide.count === 1 && this.newSide.count === 1) return new OneEach(this.oldSide.first(), this.newSide.first());
+    return { old: this.oldSide.done(), new: this.newSide.done() };
   }
 }
 
-function side(count: number, all: Located[] | null, text: string, line: number): Located[] {
-  if (all) return all;
-  return count === 0 ? [] : [{ text, line }];
-}
+/** One side of a list being filled: its first line as two fields, an array from its second line on. */
+class SideFill {
+  count = 0;
+  private text = "";
+  private line = 0;
+  /** All of the side's lines, the first included, once it has two. */
+  private all: Located[] | null = null;
 
-/** An array grown by push at its exact size (one of two, made as a literal, already is). */
-function exact(a: Located[] | null): Located[] | null {
-  return a && a.length > 2 ? a.slice() : a;
+  reset(): void {
+    this.count = 0;
+    this.text = "";
+    this.all = null;
+  }
+
+  add(text: string, line: number): void {
+    if (this.count === 0) {
+      this.text = text;
+      this.line = line;
+    } else if (this.all) this.all.push({ text, line });
+    else this.all = [{ text: this.text, line: this.line }, { text, line }];
+    this.count++;
+  }
+
+  first(): Located {
+    return { text: this.text, line: this.line };
+  }
+
+  read(): Located[] {
+    if (this.all) return this.all;
+    return this.count === 0 ? [] : [this.first()];
+  }
+
+  /** At its exact size: an array of two was made as a literal, a longer one grew by push. */
+  done(): Located[] {
+    const all = this.all;
+    if (all) return all.length > 2 ? all.slice() : all;
+    return this.read();
+  }
 }
 
 type Section =
@@ -663,13 +667,13 @@ export class DiffParser {
       case "list":
         if (indent !== sec.contentIndent) return false;
         if (t.type === "path") {
-          sec.add(t.sign === "-" ? "old" : "new", this.intern(`${t.path}:{${t.outputs}}`), n);
+          (t.sign === "-" ? sec.oldSide : sec.newSide).add(this.intern(`${t.path}:{${t.outputs}}`), n);
           return true;
         }
         if (t.type === "minus" || t.type === "plus") {
           const k = sec.finding.kind;
           const text = k === "inputNameSet" || k === "sourceNameSet" ? this.printed(this.intern(t.text)) : this.intern(t.text);
-          sec.add(t.type === "minus" ? "old" : "new", text, n);
+          (t.type === "minus" ? sec.oldSide : sec.newSide).add(text, n);
           return true;
         }
         return false;
@@ -1188,7 +1192,7 @@ export class DiffParser {
       if (sec.kind === "list") {
         // A builder, platform or hash algorithm is one old and one new line: with both, nothing is missing.
         const single = sec.finding.kind === "builder" || sec.finding.kind === "platform" || sec.finding.kind === "hashAlgorithm";
-        if (!single || sec.oldCount === 0 || sec.newCount === 0 || reason.startsWith("its last line")) sec.finding.incomplete = true;
+        if (!single || sec.oldSide.count === 0 || sec.newSide.count === 0 || reason.startsWith("its last line")) sec.finding.incomplete = true;
       } else if (sec.kind === "arguments" || sec.kind === "sourceContent") sec.finding.incomplete = true;
       else if (sec.kind === "env" && sec.last && !sec.lastWasBlock) {
         // Each entry is whole once the next begins; the last one only if its spans are closed and its line is whole.
@@ -1248,7 +1252,7 @@ export class DiffParser {
   private sectionIsEmpty(sec: Section): boolean {
     switch (sec.kind) {
       case "list":
-        return sec.oldCount === 0 && sec.newCount === 0;
+        return sec.oldSide.count === 0 && sec.newSide.count === 0;
       case "arguments":
         return sec.finding.args.length === 0;
       case "env":
