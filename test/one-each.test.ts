@@ -3,7 +3,7 @@
 // replaces, and a list of any other shape must stay as it was printed.
 import { describe, expect, it } from "vitest";
 import { OneEach, type Finding, type OldNew } from "../src/model.js";
-import { parseText } from "../src/parse/parser.js";
+import { DiffParser, parseText } from "../src/parse/parser.js";
 import { doc, pairLines, sp } from "./fixtures.js";
 
 const plain = (items: OldNew): { old: unknown[]; new: unknown[] } => ({ old: [...items.old], new: [...items.new] });
@@ -155,5 +155,30 @@ describe("a pair that ends inside a list, then another pair", () => {
 
   it("a list a pair ended inside is its finished form, not the section that filled it", () => {
     for (const p of d.pairs) for (const f of p.findings) if ("items" in f) expect(f.items.constructor.name).toMatch(/^(OneEach|Object)$/);
+  });
+});
+
+describe("a list read while it is still being filled", () => {
+  it("gives what it has so far, and later lines do not show up in what was read", () => {
+    const p = new DiffParser({});
+    const seen: unknown[][] = [];
+    // Read the name set through the open pair's findings after each of its lines.
+    const lines = doc(
+      ...pairLines(0, "hello-2.12"),
+      "• The set of input derivation names do not match:",
+      "    - zstd-1.5.6",
+      "    + zstd-1.5.7",
+      "    + xz-5.6.3",
+      "    + lz4-1.10.0",
+    ).split("\n");
+    for (const l of lines) {
+      p.push(l);
+      const f = (p as unknown as { pairs: { findings: Finding[] }[] }).pairs[0]?.findings.find((x) => x.kind === "inputNameSet");
+      if (f && "items" in f) seen.push([...f.items.new].map((x) => x.text));
+      if (f && "items" in f && f.items.new.length === 2) (f.items.new as unknown[]).push("kept by a reader");
+    }
+    const states = seen.filter((x, i) => i === 0 || JSON.stringify(x) !== JSON.stringify(seen[i - 1]));
+    expect(states).toEqual([[], ["zstd-1.5.7"], ["zstd-1.5.7", "xz-5.6.3"], ["zstd-1.5.7", "xz-5.6.3", "lz4-1.10.0"]]);
+    expect(listOf(p.end().pairs[0]!.findings, "inputNameSet").new.map((x) => x.text)).toEqual(["zstd-1.5.7", "xz-5.6.3", "lz4-1.10.0"]);
   });
 });

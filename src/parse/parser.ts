@@ -100,8 +100,9 @@ class SideFill {
     return { text: this.text, line: this.line };
   }
 
+  /** The lines so far, in an array of the reader's own (as a OneEach gives them): later lines never show up in it. */
   read(): Located[] {
-    if (this.all) return this.all;
+    if (this.all) return this.all.slice();
     return this.count === 0 ? [] : [this.first()];
   }
 
@@ -109,7 +110,7 @@ class SideFill {
   done(): Located[] {
     const all = this.all;
     if (all) return all.length > 2 ? all.slice() : all;
-    return this.read();
+    return this.count === 0 ? [] : [this.first()];
   }
 }
 
