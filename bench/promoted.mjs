@@ -43,7 +43,6 @@ if (mode === "--child-all" || mode === "--child-live") {
     analyseDiff(diff, { source: file, version: "bench" });
   }
   const { profile } = await session.post("HeapProfiler.stopSampling");
-  if (diff.pairs.length < 0) console.log(); // keep the tree alive until the profile is taken
   const bySite = {};
   const walk = (n) => {
     const cf = n.callFrame;
@@ -53,7 +52,8 @@ if (mode === "--child-all" || mode === "--child-live") {
     for (const c of n.children ?? []) walk(c);
   };
   walk(profile.head);
-  process.stdout.write(JSON.stringify(bySite));
+  // Read after the profile is taken, so the tree is alive when it is.
+  process.stdout.write(JSON.stringify({ pairs: diff.pairs.length, bySite }));
 } else {
   if (!file) {
     console.error("usage: node bench/promoted.mjs [--analyse] FILE [N]");
@@ -68,13 +68,13 @@ if (mode === "--child-all" || mode === "--child-live") {
     }
     return JSON.parse(r.stdout);
   };
-  const all = run("--child-all");
-  const live = run("--child-live");
+  const { pairs, bySite: all } = run("--child-all");
+  const { bySite: live } = run("--child-live");
   const MB = (b) => (b / 2 ** 20).toFixed(1).padStart(7);
   const sum = (o) => Object.values(o).reduce((x, y) => x + y, 0);
   // The two runs sample independently, so a small site's difference is noise (one sample is ~8 kB).
   const rows = Object.keys(all).map((k) => [k, all[k], live[k] ?? 0]).sort((a, b) => b[1] - b[2] - (a[1] - a[2]));
-  console.log(`${file}: ${MB(sum(all))} MB left the young generation, ${MB(sum(live))} MB of it alive at the end (sampled)`);
+  console.log(`${file} (${pairs.toLocaleString("en-US")} pairs): ${MB(sum(all))} MB left the young generation, ${MB(sum(live))} MB of it alive at the end (sampled)`);
   console.log("  garbage MB   alive MB  site");
   for (const [k, a, l] of rows.slice(0, N)) console.log(`  ${MB(Math.max(0, a - l))}    ${MB(l)}  ${k}`);
 }
