@@ -3,6 +3,8 @@
 // src/parse (from text or from `nix-diff --json`), consumed by src/analyse.
 // Nothing here judges what is cascade and what is cause; that is analysis.
 
+import type { PathId, StorePaths } from "./storePaths.js";
+
 /** Name of a pair known only as the parent of a pasted fragment (no store path name can be `…`). */
 export const INFERRED_NAME = "…";
 
@@ -133,8 +135,9 @@ export interface DrvPair {
   id: number;
   /** Store path name without hash and `.drv` (`systemd-257.9`); `?` when unknown. */
   name: string;
-  oldPath: string | null;
-  newPath: string | null;
+  /** Its two `.drv` paths as ids in ParsedDiff.paths (`paths.text(id)`), NO_PATH where none was printed. */
+  oldPath: PathId;
+  newPath: PathId;
   oldOutputs: string | null;
   newOutputs: string | null;
   parent: number | null;
@@ -285,6 +288,8 @@ export function noMentions(pairs: number): Mentions {
 
 export interface ParsedDiff {
   pairs: DrvPair[];
+  /** The pairs' `.drv` paths (DrvPair.oldPath, newPath). */
+  paths: StorePaths;
   mentions: Mentions;
   /** The names mentions refer to, one copy of each (mention name ids index it). */
   names: string[];

@@ -12,15 +12,16 @@ const SRC = join(import.meta.dirname, "..", "src");
 
 /** Directory (or top-level module) → what it may import, besides itself and node:/npm modules. */
 const MAY_IMPORT: Record<string, string[]> = {
-  "model.ts": ["columns.ts"],
+  "model.ts": ["columns.ts", "storePaths.ts"],
   "columns.ts": [],
+  "storePaths.ts": ["columns.ts"],
   "report.ts": ["model.ts"],
   values: ["model.ts"],
-  parse: ["model.ts", "columns.ts", "values"],
+  parse: ["model.ts", "columns.ts", "storePaths.ts", "values"],
   // render/sanitize.ts: an error message quoting the input is made safe for a terminal.
   input: ["model.ts", "parse", "render/sanitize.ts"],
-  analyse: ["model.ts", "report.ts", "columns.ts", "values"],
-  closure: ["model.ts", "report.ts", "values", "analyse"],
+  analyse: ["model.ts", "report.ts", "columns.ts", "storePaths.ts", "values"],
+  closure: ["model.ts", "report.ts", "storePaths.ts", "values", "analyse"],
   render: ["model.ts", "report.ts", "analyse"],
   "cli.ts": ["model.ts", "input", "parse", "closure", "analyse", "render"],
 };

@@ -290,10 +290,10 @@ describe("every line form of a pair (nix-diff 1.0.21, no colour)", () => {
   it("reads the top pair's path lines and the child's `:{dev,out}`", () => {
     expect(d.pairs).toHaveLength(2);
     expect(d.roots).toEqual([top.id]);
-    expect(top.oldPath).toBe(drv("old", "demo-1.0"));
-    expect(top.newPath).toBe(drv("new", "demo-1.0"));
+    expect(d.paths.text(top.oldPath)).toBe(drv("old", "demo-1.0"));
+    expect(d.paths.text(top.newPath)).toBe(drv("new", "demo-1.0"));
     expect(outputs(top.oldOutputs)).toEqual(["out"]);
-    expect(libmnl.oldPath).toBe(drv("old", "libmnl-1.0.5"));
+    expect(d.paths.text(libmnl.oldPath)).toBe(drv("old", "libmnl-1.0.5"));
     expect(outputs(libmnl.oldOutputs)).toEqual(["dev", "out"]);
     expect(outputs(libmnl.newOutputs)).toEqual(["dev", "out"]);
     expect(top.status).toBe("expanded");
@@ -790,8 +790,8 @@ describe("colour (SGR codes read, not just stripped)", () => {
     expect(d.stats.coloured).toBe(true);
     expect(d.stats.unrecognized).toBe(0);
     const top = pairNamed(d, TOP);
-    expect(top.oldPath).toBe(drv("old", TOP));
-    expect(top.newPath).toBe(drv("new", TOP));
+    expect(d.paths.text(top.oldPath)).toBe(drv("old", TOP));
+    expect(d.paths.text(top.newPath)).toBe(drv("new", TOP));
     const [builder] = findingsOf(top, "builder");
     expect(texts(builder!.items.old)).toEqual([`${sp("a", "bash-5.2p37")}/bin/bash`]);
     expect(texts(builder!.items.new)).toEqual([`${sp("b", "bash-5.2p37")}/bin/bash`]);
@@ -799,7 +799,7 @@ describe("colour (SGR codes read, not just stripped)", () => {
     expect(texts(names!.items.old)).toEqual(["zstd-1.5.6"]);
     expect(texts(names!.items.new)).toEqual(["zstd-1.5.7"]);
     const bash = pairNamed(d, "bash-5.2p37");
-    expect(bash.oldPath).toBe(drv("old", "bash-5.2p37"));
+    expect(d.paths.text(bash.oldPath)).toBe(drv("old", "bash-5.2p37"));
     const [content] = findingsOf(bash, "sourceContent");
     expect(sides(content!.diff!.text)).toEqual({ old: "foo bar", new: "foo baz" });
     expect(top.envSkippedLine).toBe(14);
@@ -809,7 +809,7 @@ describe("colour (SGR codes read, not just stripped)", () => {
     const d = parseText(doc(LIBMNL_HEAD_COLOUR, LIBMNL_19_COLOR, CLOSE_LIBMNL));
     expect(d.stats.coloured).toBe(true);
     expect(d.stats.unrecognized).toBe(0);
-    expect(pairNamed(d, TOP).oldPath).toBe(
+    expect(d.paths.text(pairNamed(d, TOP).oldPath)).toBe(
       "/nix/store/agmpyqg11ahxfqp7c830h98csfdfl355-nixos-system-web01-24.11.20241012.54cce65.drv",
     );
     const v = env(pairNamed(d, "libmnl-1.0.5"), "configureFlags");
@@ -1014,8 +1014,8 @@ describe("pasted fragments", () => {
     expect(d.stats.fragment).toBe(true);
     const iptables = pairNamed(d, "iptables-1.8.11");
     const procps = pairNamed(d, "procps-4.0.4");
-    expect(iptables.oldPath).toBe("/nix/store/ssfr95ll5ivkbckm4zw6hhbw57pbr1ci-iptables-1.8.11.drv");
-    expect(iptables.newPath).toBe("/nix/store/0sbi7kjkinka3xavsccz4ncmgq0nlnp6-iptables-1.8.11.drv");
+    expect(d.paths.text(iptables.oldPath)).toBe("/nix/store/ssfr95ll5ivkbckm4zw6hhbw57pbr1ci-iptables-1.8.11.drv");
+    expect(d.paths.text(iptables.newPath)).toBe("/nix/store/0sbi7kjkinka3xavsccz4ncmgq0nlnp6-iptables-1.8.11.drv");
     expect(iptables.firstLine).toBe(1);
     expect(iptables.findings.map((f) => f.kind)).toEqual(["builder"]);
     expect(refsOf(d, iptables).map((r) => r.name)).toEqual(["autoreconf-hook", "bash-5.2p37"]);
@@ -1051,8 +1051,8 @@ describe("pasted fragments", () => {
     expect(d.stats.unrecognized).toBe(0);
     expect(d.stats.fragment).toBe(true);
     const iptables = pairNamed(d, "iptables-1.8.11");
-    expect(iptables.oldPath).toBe("/nix/store/ssfr95ll5ivkbckm4zw6hhbw57pbr1ci-iptables-1.8.11.drv");
-    expect(iptables.newPath).toBe("/nix/store/0sbi7kjkinka3xavsccz4ncmgq0nlnp6-iptables-1.8.11.drv");
+    expect(d.paths.text(iptables.oldPath)).toBe("/nix/store/ssfr95ll5ivkbckm4zw6hhbw57pbr1ci-iptables-1.8.11.drv");
+    expect(d.paths.text(iptables.newPath)).toBe("/nix/store/0sbi7kjkinka3xavsccz4ncmgq0nlnp6-iptables-1.8.11.drv");
     expect(iptables.findings.map((f) => f.kind)).toEqual(["builder"]);
     expect(refsOf(d, iptables).map((r) => r.name)).toEqual(["bash-5.2p37"]);
     expect(iptables.envSkippedLine).toBe(8);
@@ -1140,7 +1140,7 @@ describe("truncated input", () => {
   it("marks input that ends after a child's path lines", () => {
     const d = parseText(doc(pairLines(0, TOP), "• The input derivation named `libmnl-1.0.5` differs", pairLines(2, "libmnl-1.0.5")));
     expect(d.stats.truncated).toBe(true);
-    expect(pairNamed(d, "libmnl-1.0.5").oldPath).toBe(drv("old", "libmnl-1.0.5"));
+    expect(d.paths.text(pairNamed(d, "libmnl-1.0.5").oldPath)).toBe(drv("old", "libmnl-1.0.5"));
   });
 
   it("does not mark a complete output", () => {

@@ -11,6 +11,7 @@
 import type { DrvPair, OldNew, ParsedDiff, RenderedText } from "../model.js";
 import type { Cause, Evidence, Summary } from "../report.js";
 import { firstStorePathName, outputNames, parseDrvName, storePathName } from "../values/names.js";
+import { NO_PATH } from "../storePaths.js";
 import { Substitution, type SubstitutionContext } from "../values/substitution.js";
 import { hasMarkers, rebuild, type Rebuilt } from "../values/textDiff.js";
 import { markedSame } from "../values/markedSame.js";
@@ -133,14 +134,15 @@ export function findCauses(diff: ParsedDiff): CauseAnalysis {
     let explained =
       pair.children.length > 0 || pair.mentionCount > 0 || pair.status === "onlyAlreadyComparedBelow" || pair.envSkippedLine !== null;
     // One derivation, however often printed; two derivations that share a name stay apart.
-    const drvKey = pair.oldPath || pair.newPath ? `${pair.oldPath ?? ""}|${pair.newPath ?? ""}` : `#${pair.id}`;
+    // Path ids are equal where the paths are (see StorePaths).
+    const drvKey = pair.oldPath !== NO_PATH || pair.newPath !== NO_PATH ? `${pair.oldPath}|${pair.newPath}` : `#${pair.id}`;
     let cascadeOnly = false;
 
     if (pair.status === "namesDiffer") {
       // nix-diff stops at a pair whose names differ; at column 0 that is a fragment's first
       // pair, or nix-diff before 1.0.3, which stopped even at the two derivations it was given.
-      const from = pair.oldPath ? storePathName(pair.oldPath) : pair.name;
-      const to = pair.newPath ? storePathName(pair.newPath) : pair.name;
+      const from = pair.oldPath !== NO_PATH ? storePathName(diff.paths.text(pair.oldPath)!) : pair.name;
+      const to = pair.newPath !== NO_PATH ? storePathName(diff.paths.text(pair.newPath)!) : pair.name;
       const owner = pair.parent !== null ? diff.pairs[pair.parent]! : pair;
       addNameChange(set, owner, from, to, [{ line: pair.firstLine, text: "• The derivation names do not match" }], seenNameChange, counts);
       if (pair.parent === null) namesDifferAtTop.push(`${from} → ${to}`);
@@ -425,7 +427,7 @@ export function findCauses(diff: ParsedDiff): CauseAnalysis {
       kind: "unexplained",
       reason: unexplainedReason(diff, pair, cascadeOnly),
       summary: `${pair.name} differs, but the input shows no reason`,
-    }), [{ line: pair.firstLine, text: pair.oldPath ? `- ${pair.oldPath}` : pair.name }]);
+    }), [{ line: pair.firstLine, text: pair.oldPath !== NO_PATH ? `- ${diff.paths.text(pair.oldPath)!}` : pair.name }]);
   }
   return { causes: foldOutputRequests(summariseVariants(foldDerivedNames(mergeVariants(set.all())))), counts, hiddenInputs, pathOnly, pathOnlyNotListed, namesDifferAtTop };
 }

@@ -18,6 +18,7 @@ import type { ParsedDiff } from "../model.js";
 import type { Ambiguity } from "../report.js";
 import { groupBy, IntColumn } from "../columns.js";
 import { documentStart } from "./documents.js";
+import { NO_PATH } from "../storePaths.js";
 
 export interface PairGraph {
   /** Number of pairs: vertices 0 … size-1 are pairs. */
@@ -322,38 +323,38 @@ function reverse(outStart: Int32Array, out: Int32Array, n: number): { start: Int
 }
 
 /**
- * Number the distinct (old path, new path) pairs, without building a string per
- * pair. An old path nearly always comes with one new path: its first key is
- * kept in one Map, and only an old path seen with a second new path gets a Map of its own.
+ * Number the distinct (old path, new path) pairs from their path ids (equal
+ * where the paths are). An old path nearly always comes with one new path: a
+ * key per old path is kept in one array, and only an old path seen with a
+ * second new path gets a Map of its own.
  */
 function pairKeys(diff: ParsedDiff): { key: Int32Array; keys: number } {
   const key = new Int32Array(diff.pairs.length);
-  const firstByOld = new Map<string, number>();
-  const newOfKey: (string | null)[] = [];
-  const moreByOld = new Map<string, Map<string, number>>();
+  // Path ids run from 0; slot 0 stands for "no old path" (NO_PATH is -1).
+  const firstByOld = new Int32Array(diff.paths.size + 1).fill(-1);
+  const newOfKey = new IntColumn();
+  const moreByOld = new Map<number, Map<number, number>>();
   let keys = 0;
   for (const p of diff.pairs) {
-    if (p.oldPath === null && p.newPath === null) {
-      newOfKey.push(null);
+    if (p.oldPath === NO_PATH && p.newPath === NO_PATH) {
+      newOfKey.push(NO_PATH);
       key[p.id] = keys++;
       continue;
     }
-    const oldPath = p.oldPath ?? "";
-    const newPath = p.newPath ?? "";
-    const first = firstByOld.get(oldPath);
-    if (first === undefined) {
-      firstByOld.set(oldPath, keys);
-      newOfKey.push(newPath);
+    const first = firstByOld[p.oldPath + 1]!;
+    if (first < 0) {
+      firstByOld[p.oldPath + 1] = keys;
+      newOfKey.push(p.newPath);
       key[p.id] = keys++;
-    } else if (newOfKey[first] === newPath) {
+    } else if (newOfKey.get(first) === p.newPath) {
       key[p.id] = first;
     } else {
-      let byNew = moreByOld.get(oldPath);
-      if (!byNew) moreByOld.set(oldPath, (byNew = new Map()));
-      let k = byNew.get(newPath);
+      let byNew = moreByOld.get(p.oldPath);
+      if (!byNew) moreByOld.set(p.oldPath, (byNew = new Map()));
+      let k = byNew.get(p.newPath);
       if (k === undefined) {
-        byNew.set(newPath, (k = keys++));
-        newOfKey.push(newPath);
+        byNew.set(p.newPath, (k = keys++));
+        newOfKey.push(p.newPath);
       }
       key[p.id] = k;
     }

@@ -172,7 +172,7 @@ export function analyseDiff(diff: ParsedDiff, options: AnalyseOptions, given?: C
   const report: Report = {
     tool: { name: "drvsquash", version: options.version },
     input: { ...diff.stats, source: options.source },
-    top: root ? { name: root.name, old: root.oldPath, new: root.newPath } : null,
+    top: root ? { name: root.name, old: diff.paths.text(root.oldPath), new: diff.paths.text(root.newPath) } : null,
     summary: {
       pairs: g.keys - g.inferredKey.reduce((n, x) => n + x, 0),
       pairsPrinted: diff.pairs.reduce((k, p) => k + (p.inferred ? 0 : 1), 0),

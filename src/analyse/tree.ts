@@ -57,7 +57,7 @@ export function prunedTree(a: Analysis, diff: ParsedDiff): TreeLine[] {
   const visit = (id: number, depth: number): void => {
     if (!relevant[id] || depth > MAX_DEPTH) return;
     const p = diff.pairs[id]!;
-    const text = p.parent === null ? (p.inferred ? "… (outside the pasted fragment)" : `- ${p.oldPath ?? p.name}`) : `• The input derivation named \`${p.name}\` differs`;
+    const text = p.parent === null ? (p.inferred ? "… (outside the pasted fragment)" : `- ${diff.paths.text(p.oldPath) ?? p.name}`) : `• The input derivation named \`${p.name}\` differs`;
     out.push({ depth, line: p.firstLine, kind: "pair", text });
     // Evidence, references and child pairs, in the order nix-diff printed them.
     const items: { line: number; emit: () => void }[] = [];

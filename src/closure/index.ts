@@ -13,6 +13,7 @@ import { comparePair, Versions, type Bump, type PairComparison } from "./compare
 import type { ClosureRoots } from "./resolve.js";
 import { Store } from "./store.js";
 import { walkClosures, type PairRec, type Walk } from "./walk.js";
+import { StorePaths } from "../storePaths.js";
 
 export interface ClosureOptions {
   storeDir: string;
@@ -62,11 +63,12 @@ export function readClosures(oldRoot: string, newRoot: string, options: ClosureO
 /** The walk as the text parser's model: one printed pair per compared pair, in a breadth-first tree. */
 function toModel(walk: Walk, store: Store): ParsedDiff {
   const { pairs } = walk;
+  const paths = new StorePaths();
   const drvPairs: DrvPair[] = pairs.map((p) => ({
     id: p.id,
     name: p.old.name,
-    oldPath: p.old.path,
-    newPath: p.new.path,
+    oldPath: paths.add(p.old.path),
+    newPath: paths.add(p.new.path),
     oldOutputs: null,
     newOutputs: null,
     parent: p.parents[0] ?? null,
@@ -113,7 +115,7 @@ function toModel(walk: Walk, store: Store): ParsedDiff {
     nixDiffLines: next,
     closure: { derivations: store.derivations(), files: store.filesRead, bytes: store.bytesRead, pairs: pairs.length },
   };
-  return { pairs: drvPairs, mentions: noMentions(drvPairs.length), names: [], roots: [walk.root.id], storeDir: store.storeDir, stats, foreign: { runs: [], before: [] } };
+  return { pairs: drvPairs, paths, mentions: noMentions(drvPairs.length), names: [], roots: [walk.root.id], storeDir: store.storeDir, stats, foreign: { runs: [], before: [] } };
 }
 
 interface Draft extends CauseDraft {

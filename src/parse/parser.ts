@@ -9,6 +9,7 @@
 
 import { emptyInputStats, INFERRED_NAME, type AlreadyComparedRef, type DrvPair, type Finding, type ForeignLines, type InputStats, type Located, type Mentions, OneEach, type OldNew, type ParsedDiff, type RenderedText } from "../model.js";
 import { groupBy, IntColumn } from "../columns.js";
+import { NO_PATH, StorePaths } from "../storePaths.js";
 import { SgrDecoder } from "./ansi.js";
 import { classify, isHeading, leadingSpaces, type LineType } from "./lineTypes.js";
 import { substitutionContext } from "../values/nameSet.js";
@@ -336,6 +337,7 @@ function isAlnum(c: number): boolean {
 
 export class DiffParser {
   private readonly pairs: DrvPair[] = [];
+  private readonly paths = new StorePaths(flat);
   private readonly roots: number[] = [];
   private stack: Frame[] = [];
   /** Frames closed, for the next pairs (see frame()). */
@@ -533,7 +535,7 @@ export class DiffParser {
     this.stats.coloured = this.decoder.sawColour;
     for (const p of this.pairs) p.depth = p.parent === null ? 0 : (this.pairs[p.parent]?.depth ?? 0) + 1;
     const foreign: ForeignLines = { runs: this.foreignRuns, before: this.foreignBefore };
-    return { pairs: this.pairs, mentions: this.mentions(), names: this.names, roots: this.roots, storeDir: this.storeDir, stats: this.stats, foreign, readingNotes: this.readingNotes };
+    return { pairs: this.pairs, paths: this.paths, mentions: this.mentions(), names: this.names, roots: this.roots, storeDir: this.storeDir, stats: this.stats, foreign, readingNotes: this.readingNotes };
   }
 
   /** The mentions grouped by the pair they are under (stably: each pair's in input order). */
@@ -779,7 +781,7 @@ export class DiffParser {
         return;
       }
       const p = frame.pair;
-      if ((t.sign === "-" ? p.oldPath : p.newPath) === null && p.findings.length === 0 && p.children.length === 0) {
+      if ((t.sign === "-" ? p.oldPath : p.newPath) === NO_PATH && p.findings.length === 0 && p.children.length === 0) {
         this.setPath(p, t);
         return;
       }
@@ -939,7 +941,7 @@ export class DiffParser {
     if (t.type !== "minus" && t.type !== "plus") return null;
     const top = this.top();
     if (!top || top.indent !== indent || top.section !== null) return null;
-    if (top.pair && (t.type === "minus" ? top.pair.oldPath : top.pair.newPath) !== null) return null;
+    if (top.pair && (t.type === "minus" ? top.pair.oldPath : top.pair.newPath) !== NO_PATH) return null;
     const m = /^(\/\S*\/)([0-9a-df-np-sv-z]{32})-(\S*)$/.exec(t.text);
     if (!m) return null;
     const name = top.pair?.name ?? top.pendingName;
@@ -1036,8 +1038,8 @@ export class DiffParser {
     const pair: DrvPair = {
       id: this.pairs.length,
       name,
-      oldPath: null,
-      newPath: null,
+      oldPath: NO_PATH,
+      newPath: NO_PATH,
       oldOutputs: null,
       newOutputs: null,
       parent: parent ? parent.id : null,
@@ -1071,14 +1073,16 @@ export class DiffParser {
   private setPath(pair: DrvPair, t: Extract<LineType, { type: "path" }>): void {
     // Nearly every path line asks for `out`: no lookup for that one.
     const outputs = t.outputs === "out" ? "out" : this.intern(t.outputs);
+    // The path's name is the pair's (interned) string when they agree, so the path keeps none of its own.
+    const name = t.name === pair.name ? pair.name : this.intern(t.name);
     if (t.sign === "-") {
-      pair.oldPath = flat(t.path);
+      pair.oldPath = this.paths.add(t.path, name);
       pair.oldOutputs = outputs;
     } else {
-      pair.newPath = flat(t.path);
+      pair.newPath = this.paths.add(t.path, name);
       pair.newOutputs = outputs;
     }
-    if (pair.name === INFERRED_NAME || pair.name === "") pair.name = this.intern(t.name);
+    if (pair.name === INFERRED_NAME || pair.name === "") pair.name = name;
   }
 
   private addRef(pair: DrvPair | null, nameId: number, line: number, form: AlreadyComparedRef["form"]): void {
