@@ -8,7 +8,7 @@ import type { ParsedDiff } from "./model.js";
 import yargs from "yargs";
 import { analyseDiff, type Analysis } from "./analyse/index.js";
 import { looksLike } from "./input/detect.js";
-import { checkMemoryBeforeAnalysis } from "./input/memory.js";
+import { checkMemoryBeforeAnalysis, COLLECT_FROM_LINES, collectReadingGarbage } from "./input/memory.js";
 import { InputError, readDiff } from "./input/read.js";
 import { DiffParser } from "./parse/parser.js";
 import { FORMATS, makeContext, type Format, type RenderContext } from "./render/context.js";
@@ -210,7 +210,7 @@ export async function main(io: Io): Promise<number> {
     return EXIT.badInput;
   }
 
-  const parser = new DiffParser();
+  let parser: DiffParser | null = new DiffParser();
   const sources = options.files.length === 0 ? ["-"] : options.files;
   let reading = "stdin";
   try {
@@ -231,6 +231,8 @@ export async function main(io: Io): Promise<number> {
     throw e;
   }
   const diff = parser.end();
+  // Its Maps and buffers are not needed any more: collectable (below).
+  parser = null;
   if (options.showUnrecognized) {
     for (const u of diff.stats.unrecognizedSample) write(io.stderr, `unrecognized line ${u.line}: ${safeText(u.text)}\n`);
     if (diff.stats.unrecognized > diff.stats.unrecognizedSample.length) {
@@ -260,6 +262,8 @@ export async function main(io: Io): Promise<number> {
   }
 
   try {
+    // Before the check, so that it counts what the input holds, not what reading it left behind.
+    if (diff.stats.lines >= COLLECT_FROM_LINES) collectReadingGarbage();
     checkMemoryBeforeAnalysis();
   } catch (e) {
     write(io.stderr, `drvsquash: ${(e as Error).message}\n`);
