@@ -51,6 +51,7 @@ export class StorePaths {
    * hash's dash, without `.drv`) as a string kept anyway, used if it is that.
    */
   add(path: string, name?: string): PathId {
+    if (this.slots.length === 0) this.rehash();
     // Read as bytes: a line's characters are slow to read one by one (it is a slice of a
     // two-byte chunk), its bytes copied out at once are not. Only ASCII paths are packed.
     // As many UTF-8 bytes as characters: all ASCII (the buffer holds three bytes a character).
@@ -113,8 +114,19 @@ export class StorePaths {
     return id;
   }
 
+  /**
+   * No more paths to come (the parser is done): the lookup table, 8 to 16
+   * bytes a path, is dropped. An add after this builds it again.
+   */
+  seal(): void {
+    this.slots = new Int32Array(0);
+  }
+
+  /** A table of twice the slots (or, after seal(), of what the paths need), filled again. */
   private rehash(): void {
-    const slots = new Int32Array(this.slots.length * 2);
+    let size = Math.max(1024, this.slots.length * 2);
+    while (size < 2 * (this.rest.length + 1)) size *= 2;
+    const slots = new Int32Array(size);
     const mask = slots.length - 1;
     for (let id = 0; id < this.rest.length; id++) {
       const d = this.dir.get(id);

@@ -72,4 +72,18 @@ describe("StorePaths", () => {
     expect(paths.add(p.replace("2.12", "2.13"), "hello-2.13")).not.toBe(id);
     expect(paths.text(paths.add(p.replace("2.12", "2.13"), "hello-2.13"))).toBe(p.replace("2.12", "2.13"));
   });
+
+  it("after seal() (its table dropped) still finds every path and adds new ones", () => {
+    const paths = new StorePaths();
+    const all = hashes(3000, 9).map((h, i) => (i % 10 === 0 ? `/weird/${h}.tar.gz` : `/nix/store/${h}-p.drv`));
+    const ids = all.map((p) => paths.add(p));
+    paths.seal();
+    expect(all.map((p) => paths.add(p))).toEqual(ids);
+    const more = hashes(3000, 10).map((h) => `/nix/store/${h}-q.drv`);
+    const moreIds = more.map((p) => paths.add(p));
+    expect(new Set([...ids, ...moreIds]).size).toBe(6000);
+    paths.seal();
+    expect(more.map((p) => paths.add(p))).toEqual(moreIds);
+    expect(moreIds.map((id) => paths.text(id))).toEqual(more);
+  });
 });

@@ -534,6 +534,7 @@ export class DiffParser {
           : "unknown";
     this.stats.coloured = this.decoder.sawColour;
     for (const p of this.pairs) p.depth = p.parent === null ? 0 : (this.pairs[p.parent]?.depth ?? 0) + 1;
+    this.paths.seal();
     const foreign: ForeignLines = { runs: this.foreignRuns, before: this.foreignBefore };
     return { pairs: this.pairs, paths: this.paths, mentions: this.mentions(), names: this.names, roots: this.roots, storeDir: this.storeDir, stats: this.stats, foreign, readingNotes: this.readingNotes };
   }
