@@ -23,6 +23,14 @@ const INTS = Math.ceil(HASH_CHARS / PER_INT);
 const WHOLE = -1;
 
 const digits = new Uint8Array(HASH_CHARS);
+const spare = new Int32Array(INTS);
+/**
+ * Where a path's search in the table starts is a hash of all its digits, seeded
+ * per run: real store hashes are random, but made-up ones (tests, hostile input)
+ * can share their first digits, and a start taken from a few digits would make
+ * one long run of the table for all of them (quadratic adding).
+ */
+const SEED = (Math.random() * 0x100000000) | 0;
 /** The path being added, as bytes: paths up to MAX_PACKED characters are packed, longer ones kept whole. */
 const MAX_PACKED = 1024;
 const bytes = Buffer.allocUnsafe(3 * MAX_PACKED);
@@ -36,10 +44,12 @@ export class StorePaths {
   /** Per path: its name, or the whole path. */
   private readonly rest: string[] = [];
   private readonly dirs: string[] = [];
+  /** Slots looked at by add, all told (a test keeps it near one a path). */
+  probes = 0;
   /** Open addressing: path id + 1, 0 for an empty slot; twice the paths at least. */
   private slots = new Int32Array(1024);
 
-  /** `keep` copies what is kept out of the line it was cut from (the parser's `flat`). */
+  /** `keep` copies what is kept out of the line it was cut from (the parser's `flat`); it must not add paths (add's scratch is shared). */
   constructor(private readonly keep: (s: string) => string = (s) => s) {}
 
   get size(): number {
@@ -73,7 +83,8 @@ export class StorePaths {
     const from = at + HASH_CHARS + 1;
     const restName = name !== undefined && isAt(name, from, end) ? name : this.keep(path.slice(from, end));
     const mask = this.slots.length - 1;
-    for (let s = (packed[0]! ^ Math.imul(d, 0x9e3779b1)) & mask; ; s = (s + 1) & mask) {
+    for (let s = packedHash(d) & mask; ; s = (s + 1) & mask) {
+      this.probes++;
       const id = this.slots[s]! - 1;
       if (id < 0) return this.insert(s, d, restName, true);
       if (this.dir.get(id) === d && this.sameHash(id) && this.rest[id] === restName) return id;
@@ -98,6 +109,7 @@ export class StorePaths {
   private addWhole(path: string): PathId {
     const mask = this.slots.length - 1;
     for (let s = stringHash(path) & mask; ; s = (s + 1) & mask) {
+      this.probes++;
       const id = this.slots[s]! - 1;
       if (id < 0) return this.insert(s, WHOLE, this.keep(path), false);
       if (this.dir.get(id) === WHOLE && this.rest[id] === path) return id;
@@ -130,11 +142,20 @@ export class StorePaths {
     const mask = slots.length - 1;
     for (let id = 0; id < this.rest.length; id++) {
       const d = this.dir.get(id);
-      let s = (d === WHOLE ? stringHash(this.rest[id]!) : this.hash.get(id * INTS) ^ Math.imul(d, 0x9e3779b1)) & mask;
+      let s = (d === WHOLE ? stringHash(this.rest[id]!) : this.hashOf(id, d)) & mask;
       while (slots[s] !== 0) s = (s + 1) & mask;
       slots[s] = id + 1;
     }
     this.slots = slots;
+  }
+
+  /** packedHash of path id's hash (`packed` is add's scratch: put back as it was). */
+  private hashOf(id: number, d: number): number {
+    for (let i = 0; i < INTS; i++) spare[i] = packed[i]!;
+    for (let i = 0; i < INTS; i++) packed[i] = this.hash.get(id * INTS + i);
+    const h = packedHash(d);
+    for (let i = 0; i < INTS; i++) packed[i] = spare[i]!;
+    return h;
   }
 
   private sameHash(id: number): boolean {
@@ -169,6 +190,7 @@ function packHash(at: number): boolean {
 
 /** The last `/` in bytes[0 … end-1], or -1. */
 function lastSlash(end: number): number {
+  if (end <= 0) return -1;
   let i = end - 1;
   while (i >= 0 && bytes[i] !== 0x2f) i--;
   return i;
@@ -181,9 +203,25 @@ function isAt(s: string, from: number, end: number): boolean {
   return true;
 }
 
-/** FNV-1a over the UTF-16 code units (paths kept whole: rare). */
+/** A hash of `packed` and directory d (murmur3's mixing of 32-bit words). */
+function packedHash(d: number): number {
+  let h = SEED ^ d;
+  for (let i = 0; i < INTS; i++) {
+    let k = Math.imul(packed[i]!, 0xcc9e2d51);
+    k = Math.imul((k << 15) | (k >>> 17), 0x1b873593);
+    h ^= k;
+    h = Math.imul((h << 13) | (h >>> 19), 5) + 0xe6546b64;
+  }
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
+/** FNV-1a over the UTF-16 code units, seeded (paths kept whole: rare). */
 function stringHash(s: string): number {
-  let h = 0x811c9dc5;
+  let h = 0x811c9dc5 ^ SEED;
   for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
   return h >>> 0;
 }
