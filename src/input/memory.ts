@@ -66,7 +66,7 @@ let gc: (() => void) | null | undefined;
  * parser worked with (their Maps, line buffers, grown-out columns) is garbage
  * by then, most of it in the old generation, which a run of a million lines
  * may never collect: analysis would allocate on top of it, and the peak was
- * that much higher (14 MB at 1M lines, for ~20 ms). `gc` is reached as Jest
+ * that much higher (~12 MB at 1M lines, for 17-30 ms). `gc` is reached as Jest
  * does for --logHeapUsage (--expose-gc set at run time, read from a new
  * context); where that is refused, nothing is collected.
  */
