@@ -17,6 +17,7 @@ import { renderText } from "./render/text.js";
 import { safeLines, safeText } from "./render/sanitize.js";
 import { DrvError } from "./closure/aterm.js";
 import { ArgumentError, closureRoots, type ClosureRoots } from "./closure/resolve.js";
+import { thousands } from "./thousands.js";
 
 /** Exit codes, documented in --help and the README. */
 export const EXIT = {
@@ -318,7 +319,7 @@ function progressFor(file: string, io: Io): { update: (bytes: number, lines: num
       shown = true;
       const mb = bytes / 1048576;
       const rate = mb / Math.max(0.001, (now - started) / 1000);
-      io.stderr.write(`\r\x1b[Kdrvsquash: ${mb.toFixed(0)} of ${(size / 1048576).toFixed(0)} MB, ${lines.toLocaleString("en-US")} lines (${rate.toFixed(0)} MB/s)`);
+      io.stderr.write(`\r\x1b[Kdrvsquash: ${mb.toFixed(0)} of ${(size / 1048576).toFixed(0)} MB, ${thousands(lines)} lines (${rate.toFixed(0)} MB/s)`);
     },
     done: () => {
       if (shown) io.stderr.write("\r\x1b[K");

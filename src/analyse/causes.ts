@@ -16,6 +16,7 @@ import { Substitution, type SubstitutionContext } from "../values/substitution.j
 import { hasMarkers, rebuild, type Rebuilt } from "../values/textDiff.js";
 import { markedSame } from "../values/markedSame.js";
 import { substitutionContext } from "../values/nameSet.js";
+import { thousands } from "../thousands.js";
 
 /** A cause before graph measures (reach, paths) are added, with the printed pairs that show it. */
 export type CauseDraft = Omit<Cause, "path" | "via" | "affects"> & { pairIds: number[] };
@@ -766,8 +767,8 @@ function bestReading(readings: Rebuilt[]): Rebuilt {
 function describeLongValue(v: RenderedText, sub: Substitution): string {
   const readings = rebuild(v.text);
   const shown = readings.find((r) => !sub.same(r.old, r.new));
-  const length = v.whole ? `${v.whole.seen.toLocaleString("en-US")} characters` : "too long to keep";
-  return shown ? `${describeChunks(shown, sub)} (value of ${length}, compared whole)` : `changed past its first ${v.text.length.toLocaleString("en-US")} characters (value of ${length}, compared whole)`;
+  const length = v.whole ? `${thousands(v.whole.seen)} characters` : "too long to keep";
+  return shown ? `${describeChunks(shown, sub)} (value of ${length}, compared whole)` : `changed past its first ${thousands(v.text.length)} characters (value of ${length}, compared whole)`;
 }
 
 function describeChunks(r: Rebuilt, sub: Substitution): string {

@@ -8,6 +8,7 @@ import { findCauses, type CauseAnalysis, type CauseDraft } from "./causes.js";
 import { findFrontier } from "./frontier.js";
 import { buildGraph, commonDominator, dominators, MAX_LINKS, pathTo, type PairGraph } from "./graph.js";
 import { MAX_VIA, reach } from "./reach.js";
+import { thousands } from "../thousands.js";
 
 export interface AnalyseOptions {
   /** Where the input came from (`stdin`, a file name), for the report. */
@@ -98,7 +99,7 @@ export function analyseDiff(diff: ParsedDiff, options: AnalyseOptions, given?: C
 
   const root = diff.roots.length > 0 ? diff.pairs[diff.roots[0]!]! : null;
   const notes: string[] = [];
-  const n = (k: number, one: string, many: string): string => `${k.toLocaleString("en-US")} ${k === 1 ? one : many}`;
+  const n = (k: number, one: string, many: string): string => `${thousands(k)} ${k === 1 ? one : many}`;
   if (counts.skippedEnvironments > 0) {
     notes.push(`nix-diff skipped ${n(counts.skippedEnvironments, "environment comparison", "environment comparisons")}; \`nix-diff --environment\` shows changes hidden there.`);
   }

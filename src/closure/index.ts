@@ -14,6 +14,7 @@ import type { ClosureRoots } from "./resolve.js";
 import { Store } from "./store.js";
 import { walkClosures, type PairRec, type Walk } from "./walk.js";
 import { StorePaths } from "../storePaths.js";
+import { thousands } from "../thousands.js";
 
 export interface ClosureOptions {
   storeDir: string;
@@ -296,7 +297,7 @@ export function analyseClosures(roots: ClosureRoots, options: AnalyseOptions): {
     }
   });
   const hidden = report.causes.filter((c) => c.nixDiffShows === false && c.kind !== "unexplained").length;
-  const n = (k: number, one: string, many: string): string => `${k.toLocaleString("en-US")} ${k === 1 ? one : many}`;
+  const n = (k: number, one: string, many: string): string => `${thousands(k)} ${k === 1 ? one : many}`;
   report.notes = report.notes.filter((s) => !s.startsWith("nix-diff skipped"));
   if (hidden > 0) report.notes.unshift(`${n(hidden, "cause is", "causes are")} not in nix-diff's default output (\`--format json\`: nixDiffHides says why).`);
   if (same > 0) report.notes.push(`${n(same, "download changed", "downloads changed")} without a new output hash: nothing above ${same === 1 ? "it" : "them"} rebuilds.`);

@@ -6,6 +6,7 @@
 import { getHeapSpaceStatistics, getHeapStatistics, setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { InputError } from "./read.js";
+import { thousands } from "../thousands.js";
 
 // Analysis and rendering take about three quarters again of what the parsed
 // input holds (measured: 43 MB read, 57 MB analysed, 75 MB with the JSON text),
@@ -28,7 +29,7 @@ function oldGeneration(): { used: number; limit: number } {
   return { used: h.used_heap_size - young, limit: Math.max(h.heap_size_limit / 2, h.heap_size_limit - 3 * semi) };
 }
 
-const mb = (bytes: number): string => `${Math.round(bytes / 1048576).toLocaleString("en-US")} MB`;
+const mb = (bytes: number): string => `${thousands(Math.round(bytes / 1048576))} MB`;
 
 function refusal(used: number, limit: number, when: string): InputError {
   return new InputError(

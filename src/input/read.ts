@@ -19,6 +19,7 @@ import type { ParsedDiff } from "../model.js";
 import { DiffParser } from "../parse/parser.js";
 import { IndentRepair, looksCutAtWidth, MIN_CUT_WIDTH, PasteRepair } from "./paste.js";
 import { sniff, type Sniff } from "./detect.js";
+import { thousands } from "../thousands.js";
 
 /** Why the input cannot be read as nix-diff output; the CLI prints `message` and exits 2. */
 export class InputError extends Error {
@@ -435,7 +436,7 @@ async function readStream(stream: Readable, parser: DiffParser, options: ReadOpt
   if (repair.ambiguousArguments > 0) {
     const k = repair.ambiguousArguments;
     parser.noteReading(
-      `The paste's bullets were replaced by \`- \`, so ${k === 1 ? "1 argument line" : `${k.toLocaleString("en-US")} argument lines`} starting with \`- \` may be an unchanged argument (\`• arg\`) as well as a removed one: the arguments' change is read as printed.`,
+      `The paste's bullets were replaced by \`- \`, so ${k === 1 ? "1 argument line" : `${thousands(k)} argument lines`} starting with \`- \` may be an unchanged argument (\`• arg\`) as well as a removed one: the arguments' change is read as printed.`,
     );
   }
   if (guard.unterminated) parser.noteUnterminatedLastLine();

@@ -41,6 +41,8 @@
 // Data.Set / Data.Map in order); aeson already writes them sorted, but a JS
 // object would put integer-like keys first, so they are re-sorted here.
 
+import { thousands } from "../thousands.js";
+
 /** The document is not nix-diff JSON; the message names the JSON path. */
 export class JsonShapeError extends Error {
   /** Where in the document, e.g. `$.inputsDiff.inputDerivationDiffs[2].tag`. */
@@ -63,7 +65,7 @@ export const MAX_JSON_DEPTH = 4000;
 /** The document nests derivation pairs deeper than MAX_JSON_DEPTH. */
 export class JsonDepthError extends Error {
   constructor() {
-    super(`the nix-diff --json input nests derivation pairs more than ${MAX_JSON_DEPTH.toLocaleString("en-US")} deep, drvsquash's limit (a real derivation graph is a few hundred deep)`);
+    super(`the nix-diff --json input nests derivation pairs more than ${thousands(MAX_JSON_DEPTH)} deep, drvsquash's limit (a real derivation graph is a few hundred deep)`);
     this.name = "JsonDepthError";
   }
 }

@@ -2,6 +2,7 @@
 // environment or the terminal by a renderer itself.
 
 import pc from "picocolors";
+import { thousands } from "../thousands.js";
 
 /** The report formats there are renderers for. */
 export const FORMATS = ["text", "json", "markdown"] as const;
@@ -51,9 +52,9 @@ export function fit(s: string, width: number): string {
 }
 
 export function plural(n: number, word: string, many = `${word}s`): string {
-  return `${n.toLocaleString("en-US")} ${n === 1 ? word : many}`;
+  return `${thousands(n)} ${n === 1 ? word : many}`;
 }
 
 export function num(n: number): string {
-  return n.toLocaleString("en-US");
+  return thousands(n);
 }
