@@ -23,7 +23,6 @@ const INTS = Math.ceil(HASH_CHARS / PER_INT);
 const WHOLE = -1;
 
 const digits = new Uint8Array(HASH_CHARS);
-const spare = new Int32Array(INTS);
 /**
  * Where a path's search in the table starts is a hash of all its digits, seeded
  * per run: real store hashes are random, but made-up ones (tests, hostile input)
@@ -149,13 +148,11 @@ export class StorePaths {
     this.slots = slots;
   }
 
-  /** packedHash of path id's hash (`packed` is add's scratch: put back as it was). */
+  /** packedHash of path id's hash, read from the column. */
   private hashOf(id: number, d: number): number {
-    for (let i = 0; i < INTS; i++) spare[i] = packed[i]!;
-    for (let i = 0; i < INTS; i++) packed[i] = this.hash.get(id * INTS + i);
-    const h = packedHash(d);
-    for (let i = 0; i < INTS; i++) packed[i] = spare[i]!;
-    return h;
+    let h = SEED ^ d;
+    for (let i = 0; i < INTS; i++) h = mixWord(h, this.hash.get(id * INTS + i));
+    return finish(h);
   }
 
   private sameHash(id: number): boolean {
@@ -206,12 +203,18 @@ function isAt(s: string, from: number, end: number): boolean {
 /** A hash of `packed` and directory d (murmur3's mixing of 32-bit words). */
 function packedHash(d: number): number {
   let h = SEED ^ d;
-  for (let i = 0; i < INTS; i++) {
-    let k = Math.imul(packed[i]!, 0xcc9e2d51);
-    k = Math.imul((k << 15) | (k >>> 17), 0x1b873593);
-    h ^= k;
-    h = Math.imul((h << 13) | (h >>> 19), 5) + 0xe6546b64;
-  }
+  for (let i = 0; i < INTS; i++) h = mixWord(h, packed[i]!);
+  return finish(h);
+}
+
+function mixWord(h: number, word: number): number {
+  let k = Math.imul(word, 0xcc9e2d51);
+  k = Math.imul((k << 15) | (k >>> 17), 0x1b873593);
+  h ^= k;
+  return Math.imul((h << 13) | (h >>> 19), 5) + 0xe6546b64;
+}
+
+function finish(h: number): number {
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;

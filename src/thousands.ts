@@ -7,8 +7,7 @@
 export function thousands(n: number): string {
   // Anything else (fractions, huge or non-finite numbers, -0) is not a count: ICU says it as before.
   if (!Number.isSafeInteger(n) || Object.is(n, -0)) return n.toLocaleString("en-US");
-  const digits = String(Math.abs(n));
-  let out = digits.length % 3 === 0 ? "" : digits.slice(0, digits.length % 3);
-  for (let i = digits.length % 3; i < digits.length; i += 3) out += (out === "" ? "" : ",") + digits.slice(i, i + 3);
+  // A comma before each group of three digits that ends the number.
+  const out = String(Math.abs(n)).replace(/\B(?=(\d{3})+$)/g, ",");
   return n < 0 ? `-${out}` : out;
 }
