@@ -199,13 +199,13 @@ function benchFile(title, file, runs) {
 }
 
 // ---------------------------------------------------------------- main
-const cliBuilt = existsSync(join(ROOT, "dist", "cli.js"));
+const cliBuilt = existsSync(join(ROOT, "dist", "drvsquash.js"));
 const cpu = (readFileSync("/proc/cpuinfo", "utf8").match(/^model name\s*:\s*(.*)$/m) ?? [])[1] ?? os.cpus()[0]?.model ?? "unknown";
 console.log("drvsquash benchmark");
 console.log(`machine: ${cpu}, ${os.availableParallelism?.() ?? os.cpus().length} cores, ${fmt(os.totalmem() / 1024 ** 3)} GB RAM, node ${process.version}, ${os.type()} ${os.release()}`);
 console.log(`peak RSS via ${haveTime ? `${GNU_TIME} -f %M` : "node --import bench/report-rss.mjs (wc: none)"}`);
 if (!cliBuilt) {
-  console.error("bench: dist/cli.js is missing (run `npm run build`); measuring wc and the floor only");
+  console.error("bench: dist/drvsquash.js is missing (run `npm run build`); measuring wc and the floor only");
   failures++;
 }
 

@@ -79,10 +79,11 @@ describe("the packed tarball, installed like a user would", () => {
     expect(installedWith).not.toBe("");
     expect(statSync(bin).mode & 0o111).not.toBe(0);
     const installed = join(tmp, "prefix", "node_modules", pkg.name);
-    for (const f of ["bin/drvsquash.js", "dist/cli.js", "schema/report.schema.json", "LICENSE", "CHANGELOG.md", "package.json"]) {
+    for (const f of ["bin/drvsquash.js", "dist/drvsquash.js", "schema/report.schema.json", "LICENSE", "CHANGELOG.md", "package.json"]) {
       expect(existsSync(join(installed, f)), f).toBe(true);
     }
-    for (const f of ["src", "test", "samples", "bench", "tsconfig.json"]) {
+    // dist/ ships the bundle only: the module-by-module build is for tests and bench scripts.
+    for (const f of ["src", "test", "samples", "bench", "scripts", "tsconfig.json", "dist/cli.js", "dist/analyse"]) {
       expect(existsSync(join(installed, f)), f).toBe(false);
     }
     // The runtime dependencies came from the registry (or cache), beside it, not from the repo.

@@ -19,7 +19,7 @@ const big = join(work, "big.txt");
 const STACK = /\n\s+at |EPIPE|Unhandled|node:internal|internal error/;
 
 beforeAll(() => {
-  if (!existsSync(join(repo, "dist", "cli.js"))) throw new Error("dist/ is missing: run `npm run build` (npm test does)");
+  if (!existsSync(join(repo, "dist", "drvsquash.js"))) throw new Error("dist/ is missing: run `npm run build` (npm test does)");
   const fd = openSync(big, "w");
   try {
     generateTo({ lines: 50_000, seed: 7 }, (chunk) => writeSync(fd, chunk));
