@@ -14,6 +14,7 @@ import { SgrDecoder } from "./ansi.js";
 import { classify, isHeading, leadingSpaces, type LineType } from "./lineTypes.js";
 import { substitutionContext } from "../values/nameSet.js";
 import { judgePathOnlyValues } from "../values/pairDone.js";
+import { PrintedPair } from "./printedPair.js";
 import { LongValue } from "../values/longValue.js";
 import { Substitution } from "../values/substitution.js";
 
@@ -239,16 +240,10 @@ function dropText(entry: { value: RenderedText }): void {
  * has a few hundred thousand of them).
  */
 function compact(p: DrvPair): void {
-  // One child or finding is an array literal of one already (see addTo).
+  // One child is an array literal of one already (see addTo); one finding has no array (PrintedPair).
   if (p.children.length > 1) p.children = p.children.slice();
   if (p.findings.length > 1) p.findings = p.findings.slice();
 }
-
-/**
- * What a pair starts with for its children and findings: no array of its own
- * until it has one (most pairs have no children). Frozen, so a push to it fails loudly.
- */
-const NONE: never[] = Object.freeze([]) as unknown as never[];
 
 /** The first item of a pair's list is a literal array of one, not an array grown by push (room for 17). */
 function addTo<T>(list: T[], item: T): T[] {
@@ -1036,25 +1031,7 @@ export class DiffParser {
   }
 
   private newPair(name: string, parent: DrvPair | null, line: number): DrvPair {
-    const pair: DrvPair = {
-      id: this.pairs.length,
-      name,
-      oldPath: NO_PATH,
-      newPath: NO_PATH,
-      oldOutputs: null,
-      newOutputs: null,
-      parent: parent ? parent.id : null,
-      depth: 0,
-      firstLine: line,
-      lastLine: line,
-      status: "expanded",
-      inferred: false,
-      children: NONE,
-      mentionCount: 0,
-      findings: NONE,
-      envSkippedLine: null,
-      envShownLine: null,
-    };
+    const pair = new PrintedPair(this.pairs.length, name, parent ? parent.id : null, line);
     this.pairs.push(pair);
     if (parent) parent.children = addTo(parent.children, pair.id);
     return pair;
