@@ -48,6 +48,36 @@ export class OneEach implements OldNew {
   }
 }
 
+/** The kinds of list finding that carry nothing but their heading's line and the list. */
+export type PlainListKind = "outputSet" | "platform" | "builder" | "sourceNameSet" | "sourceSet" | "inputNameSet";
+
+/**
+ * A plain list finding of one old and one new line (a builder's two paths in
+ * most pairs of a rebuild) as one object: the finding is its own `items`.
+ * The parser makes one when such a list ends (see parser.ts closeSection).
+ */
+export class OneEachFinding extends OneEach {
+  readonly kind: PlainListKind;
+  readonly line: number;
+  /** Set by the parser when the input ends before the pair could be judged (see Finding). */
+  declare incomplete?: boolean;
+
+  constructor(kind: PlainListKind, line: number, old: Located, now: Located) {
+    super(old, now);
+    this.kind = kind;
+    this.line = line;
+  }
+
+  get items(): OldNew {
+    return this;
+  }
+
+  /** As the Finding it is (a class cannot be narrowed to one member of the union by its kind). */
+  asFinding(): Finding {
+    return this as unknown as Finding;
+  }
+}
+
 /**
  * A rendered text diff (an environment value or a source file's content),
  * kept as printed (colour already turned into `←old←` / `→new→` markers) so

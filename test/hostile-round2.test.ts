@@ -411,15 +411,15 @@ describe("4. memory on big inputs", () => {
     const file = join(work, "big.txt");
     const fd = openSync(file, "w");
     try {
-      // Big enough to need well past half of the larger limit below (about 30 MB once read,
-      // at 2026-12's parser): 400k lines stopped needing it once stored paths became one byte a
-      // character; the limits were 48 and 64 MB until paths were kept as hashes (StorePaths: 64
-      // became enough), then 48 and 56 until the parser's pairs shrank (PrintedPair: 56 became enough).
-      generateTo({ lines: 600_000, seed: 7 }, (chunk: string) => writeSync(fd, chunk));
+      // Big enough to need well past the larger limit below: it has needed less as the parser
+      // shrank (400k lines fit once stored paths were one byte a character; 600k fit in 64 MB once
+      // paths were kept as hashes, and in 52 once pairs were PrintedPairs), so it is a size that
+      // needs 72-80 MB at 2026-12's parser, not one a few MB past the limit.
+      generateTo({ lines: 1_000_000, seed: 7 }, (chunk: string) => writeSync(fd, chunk));
     } finally {
       closeSync(fd);
     }
-    for (const [heap, format] of [["48", "json"], ["52", "text"]] as const) {
+    for (const [heap, format] of [["48", "json"], ["56", "text"]] as const) {
       const r = spawnSync(process.execPath, [`--max-old-space-size=${heap}`, join(repo, "bin", "drvsquash.js"), "--format", format, file], { encoding: "utf8", timeout: 60_000 });
       expect({ heap, status: r.status, signal: r.signal }).toEqual({ heap, status: 2, signal: null });
       expect(r.stdout).toBe("");

@@ -2,7 +2,7 @@
 // OneEach once its pair is done; it must read exactly as the arrays it
 // replaces, and a list of any other shape must stay as it was printed.
 import { describe, expect, it } from "vitest";
-import { OneEach, type Finding, type OldNew } from "../src/model.js";
+import { OneEach, OneEachFinding, type Finding, type OldNew } from "../src/model.js";
 import { DiffParser, parseText } from "../src/parse/parser.js";
 import { doc, pairLines, sp } from "./fixtures.js";
 
@@ -53,6 +53,32 @@ describe("the parser's lists once their pair is done", () => {
       old: [{ text: `${sp("a", "bash-5.2p37")}/bin/bash`, line: 4 }],
       new: [{ text: `${sp("b", "bash-5.2p37")}/bin/bash`, line: 5 }],
     });
+  });
+
+  it("that builder's finding is one object: its own items, with its heading's kind and line", () => {
+    const f = findings.find((x) => x.kind === "builder")!;
+    expect(f).toBeInstanceOf(OneEachFinding);
+    expect(f.kind).toBe("builder");
+    expect(f.line).toBe(3);
+    expect("items" in f && f.items).toBe(f);
+    expect(findings.map((x) => x.kind)).toEqual(["builder", "inputNameSet", "platform"]);
+  });
+
+  it("a list of one line each whose finding carries a name stays a finding with a OneEach", () => {
+    const g = parseText(
+      doc(
+        ...pairLines(0, "hello-2.12"),
+        "• The set of input derivations named `zstd` do not match",
+        `    - ${sp("a", "zstd-1.5.6")}.drv:{out}`,
+        `    + ${sp("b", "zstd-1.5.6")}.drv:{bin,out}`,
+        "• Skipping environment comparison",
+      ),
+    ).pairs[0]!.findings;
+    const f = g.find((x) => x.kind === "inputGroup")!;
+    expect(f).not.toBeInstanceOf(OneEachFinding);
+    expect(f.incomplete).toBeUndefined();
+    expect(f.kind === "inputGroup" && f.name).toBe("zstd");
+    expect("items" in f && f.items).toBeInstanceOf(OneEach);
   });
 
   it("a list of one old and two new lines stays its arrays, in order", () => {
@@ -154,7 +180,7 @@ describe("a pair that ends inside a list, then another pair", () => {
   });
 
   it("a list a pair ended inside is its finished form, not the section that filled it", () => {
-    for (const p of d.pairs) for (const f of p.findings) if ("items" in f) expect(f.items.constructor.name).toMatch(/^(OneEach|Object)$/);
+    for (const p of d.pairs) for (const f of p.findings) if ("items" in f) expect(f.items.constructor.name).toMatch(/^(OneEach|OneEachFinding|Object)$/);
   });
 });
 

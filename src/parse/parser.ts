@@ -7,7 +7,7 @@
 // parser keeps a stack of open pairs and places each line by its column and
 // the section it is in; a line it cannot place is counted, never thrown on.
 
-import { emptyInputStats, INFERRED_NAME, type AlreadyComparedRef, type DrvPair, type Finding, type ForeignLines, type InputStats, type Located, type Mentions, OneEach, type OldNew, type ParsedDiff, type RenderedText } from "../model.js";
+import { emptyInputStats, INFERRED_NAME, type AlreadyComparedRef, type DrvPair, type Finding, type ForeignLines, type InputStats, type Located, type Mentions, OneEach, OneEachFinding, type OldNew, type PlainListKind, type ParsedDiff, type RenderedText } from "../model.js";
 import { groupBy, IntColumn } from "../columns.js";
 import { NO_PATH, StorePaths } from "../storePaths.js";
 import { SgrDecoder } from "./ansi.js";
@@ -28,6 +28,7 @@ export interface ParserOptions {
 }
 
 type ListFinding = Extract<Finding, { items: OldNew }>;
+const PLAIN_LISTS: ReadonlySet<Finding["kind"]> = new Set<PlainListKind>(["outputSet", "platform", "builder", "sourceNameSet", "sourceSet", "inputNameSet"]);
 type EnvEntry = Extract<Finding, { kind: "envEntry" }>;
 
 /**
@@ -907,11 +908,29 @@ export class DiffParser {
     frame.section = section;
   }
 
-  /** A frame's section ends: a list's items, done, take the place of the section that was filling them. */
+  /**
+   * A frame's section ends: a list's items, done, take the place of the section
+   * that was filling them; a plain list of one line each becomes one
+   * OneEachFinding in its pair's place for it (a rebuild has one per builder).
+   */
   private closeSection(frame: Frame): void {
     const sec = frame.section;
-    if (sec?.kind === "list") sec.finding.items = sec.done();
     frame.section = null;
+    if (sec?.kind !== "list") return;
+    const { finding } = sec;
+    const items = sec.done();
+    const pair = frame.pair;
+    if (!(items instanceof OneEach) || !pair || !PLAIN_LISTS.has(finding.kind) || finding.incomplete) {
+      finding.items = items;
+      return;
+    }
+    const one = new OneEachFinding(finding.kind as PlainListKind, finding.line, items.old[0]!, items.new[0]!).asFinding();
+    const list = pair.findings;
+    // The list being closed is its pair's latest finding.
+    const at = list.lastIndexOf(finding);
+    if (at < 0) finding.items = items;
+    else if (list.length === 1) pair.findings = [one];
+    else list[at] = one;
   }
 
   /**
